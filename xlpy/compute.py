@@ -1,0 +1,105 @@
+"""The figures of a case, recomputed from its inputs (never from the sheet's own totals). Amounts in kr.
+
+Definitions (DESIGN §2): investment = one-off + recurring; saving = the counted gain rows; net = saving −
+investment; cumulative = running sum of net; full-phase-in saving = the highest yearly saving; period net = sum of
+net; kr. igen pr. krone = total saving ÷ total investment; payback year = first year from which the cumulative net
+never again goes below 0; NPV = net discounted to the first year. Where there is no investment, kr. igen pr. krone
+and payback year are None ("–").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from .model import Case
+
+DEFAULT_RATE = 0.035  # the Ministry of Finance's discount rate for years 0–35 (since 2021)
+
+
+@dataclass(frozen=True)
+class Figures:
+    years: list[int]
+    one_off: list[float]
+    recurring: list[float]
+    investment: list[float]
+    saving: list[float]
+    net: list[float]
+    cumulative: list[float]
+    total_investment: float
+    total_saving: float
+    period_net: float
+    full_phase_in_saving: float
+    return_per_krone: float | None
+    payback_year: int | None
+    npv: float
+    complete: bool  # False when an input amount could not be read and was left out
+    has_amounts: bool
+
+
+def _round(value: float) -> float:
+    """Amounts are kr. and øre; rounding to øre removes the float noise of unit scaling (0.1 * 1000)."""
+    return round(value, 2) + 0.0
+
+
+def yearly(values: Sequence[float | None], factor: float) -> list[float]:
+    return [_round((v or 0.0) * factor) for v in values]
+
+
+def running_sum(values: Sequence[float]) -> list[float]:
+    total, out = 0.0, []
+    for v in values:
+        total = _round(total + v)
+        out.append(total)
+    return out
+
+
+def payback_year(years: Sequence[int], cumulative: Sequence[float], total_investment: float) -> int | None:
+    if total_investment <= 0 or not years:
+        return None
+    year = None
+    for y, cum in zip(years, cumulative):
+        if cum < 0:
+            year = None
+        elif year is None:
+            year = y
+    return year
+
+
+def npv(net: Sequence[float], rate: float) -> float:
+    return _round(sum(v / (1.0 + rate) ** t for t, v in enumerate(net)))
+
+
+def compute_case(case: Case, rate: float = DEFAULT_RATE) -> Figures:
+    n = len(case.years)
+    factor = case.factor
+    zeros: list[float | None] = [0.0] * n
+    one_off = yearly(case.rows["one_off"].values if "one_off" in case.rows else zeros, factor)
+    recurring = yearly(case.rows["recurring"].values if "recurring" in case.rows else zeros, factor)
+    saving = [0.0] * n
+    for gain in case.gains:
+        if gain.counted:
+            saving = [_round(s + g) for s, g in zip(saving, yearly(gain.values, factor))]
+    investment = [_round(a + b) for a, b in zip(one_off, recurring)]
+    net = [_round(s - i) for s, i in zip(saving, investment)]
+    cumulative = running_sum(net)
+    total_investment = _round(sum(investment))
+    total_saving = _round(sum(saving))
+    return Figures(
+        years=list(case.years),
+        one_off=one_off,
+        recurring=recurring,
+        investment=investment,
+        saving=saving,
+        net=net,
+        cumulative=cumulative,
+        total_investment=total_investment,
+        total_saving=total_saving,
+        period_net=_round(sum(net)),
+        full_phase_in_saving=max(saving, default=0.0),
+        return_per_krone=(total_saving / total_investment) if total_investment > 0 else None,
+        payback_year=payback_year(case.years, cumulative, total_investment),
+        npv=npv(net, rate),
+        complete=not case.unreadable,
+        has_amounts=case.has_amounts(),
+    )

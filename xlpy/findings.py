@@ -1,0 +1,236 @@
+"""Every finding xlpy can report: one registry of codes, each with a severity and a message template.
+
+A finding is (code, severity, file, sheet, cell, message). The code is stable and machine-readable; the message is
+rendered from the registry's template in Danish (default) or English. Code outside this module never writes a
+message string: it names a code and gives parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Iterable
+
+from .numbers import grouped, plain
+
+
+class Severity(str, Enum):
+    """Values are the Danish words, which are also what JSON output carries (stable across --lang)."""
+
+    ERROR = "fejl"
+    WARNING = "advarsel"
+    INFO = "info"
+
+    def label(self, lang: str = "da") -> str:
+        if lang == "da":
+            return self.value
+        return {"fejl": "error", "advarsel": "warning", "info": "info"}[self.value]
+
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: Severity
+    da: str
+    en: str
+
+
+REGISTRY: dict[str, Code] = {}
+
+
+def _register(code: str, severity: Severity, da: str, en: str) -> None:
+    assert code not in REGISTRY, code
+    REGISTRY[code] = Code(code, severity, da, en)
+
+
+# --- files and sheets -------------------------------------------------------------------------------------------
+_register("file-not-found", ERROR, "Filen findes ikke.", "The file does not exist.")
+_register("file-unreadable", ERROR, "Filen kan ikke læses: {reason}.", "The file cannot be read: {reason}.")
+_register("file-empty", ERROR, "Filen er tom (0 byte).", "The file is empty (0 bytes).")
+_register("format-not-supported", ERROR,
+          "Formatet understøttes ikke ({detail}). Gem filen som Excel-projektmappe (.xlsx).",
+          "The format is not supported ({detail}). Save the file as an Excel workbook (.xlsx).")
+_register("file-encrypted", ERROR,
+          "Filen er beskyttet med adgangskode og kan ikke læses. Gem en kopi uden adgangskode.",
+          "The file is password-protected and cannot be read. Save a copy without a password.")
+_register("extension-mismatch", WARNING,
+          "Filen hedder .{extension}, men er en {actual}-fil. Den læses som {actual}.",
+          "The file is named .{extension} but is a {actual} file. It is read as {actual}.")
+_register("no-case-sheet", WARNING,
+          "Projektmappen har intet caseark (intet ark med en årstabel med Engangsinvestering, Gevinst osv.).",
+          "The workbook has no case sheet (no sheet with a year table of Engangsinvestering, Gevinst etc.).")
+_register("sheet-unreadable", ERROR, "Arket kan ikke læses: {reason}.", "The sheet cannot be read: {reason}.")
+_register("sheet-hidden", INFO, "Casearket er skjult, men læses med.", "The case sheet is hidden but is read.")
+_register("lock-file-skipped", INFO,
+          "Excels låsefil (~$) springes over; projektmappen er åben i Excel hos en anden.",
+          "Excel's lock file (~$) is skipped; the workbook is open in Excel somewhere.")
+
+# --- the case sheet's structure ---------------------------------------------------------------------------------
+_register("table-incomplete", ERROR,
+          "Årstabellen er ufuldstændig: rækken \u00bb{row}\u00ab mangler.",
+          "The year table is incomplete: the row \u00bb{row}\u00ab is missing.")
+_register("years-missing", ERROR,
+          "Årstabellen har ingen årstal i overskriftsrækken.",
+          "The year table has no years in its header row.")
+_register("years-not-consecutive", ERROR,
+          "Årene i tabellen er ikke fortløbende: {after} efterfølges af {year}.",
+          "The years in the table are not consecutive: {after} is followed by {year}.")
+_register("year-column-empty", WARNING,
+          "Kolonnen for {year} er tom; året regnes som 0.",
+          "The column for {year} is empty; the year counts as 0.")
+_register("row-ignored", INFO,
+          "Rækken \u00bb{label}\u00ab i årstabellen kendes ikke og indgår ikke i beregningen.",
+          "The row \u00bb{label}\u00ab in the year table is not known and is left out of the computation.")
+_register("label-duplicate", WARNING,
+          "Feltet \u00bb{label}\u00ab står flere gange; værdien i {first} bruges.",
+          "The field \u00bb{label}\u00ab appears more than once; the value in {first} is used.")
+
+# --- metadata ---------------------------------------------------------------------------------------------------
+_register("missing-field", ERROR, "Feltet \u00bb{label}\u00ab skal udfyldes.", "The field \u00bb{label}\u00ab is required.")
+_register("not-in-list", ERROR,
+          "\u00bb{value}\u00ab er ikke en tilladt værdi for {label}. Tilladt: {allowed}.",
+          "\u00bb{value}\u00ab is not an allowed value for {label}. Allowed: {allowed}.")
+_register("realisability-invalid", ERROR,
+          "Realiserbarhed skal være 1, 1,5, 2, 2,5 eller 3; her står \u00bb{value}\u00ab.",
+          "Realisability must be 1, 1.5, 2, 2.5 or 3; the cell holds \u00bb{value}\u00ab.")
+_register("period-invalid", ERROR,
+          "Perioden \u00bb{value}\u00ab kan ikke læses; skriv den som fx 2021–2026.",
+          "The period \u00bb{value}\u00ab cannot be read; write it as e.g. 2021–2026.")
+_register("period-mismatch", ERROR,
+          "Perioden {period} passer ikke med årene i tabellen ({first}–{last}).",
+          "The period {period} does not match the years in the table ({first}–{last}).")
+_register("unit-missing", WARNING,
+          "Enheden er ikke angivet; beløbene læses som 1.000 kr.",
+          "The unit is not given; amounts are read as 1.000 kr.")
+_register("unit-unknown", ERROR,
+          "Enheden \u00bb{value}\u00ab kendes ikke (brug kr., 1.000 kr. eller mio. kr.); beløbene læses som 1.000 kr.",
+          "The unit \u00bb{value}\u00ab is not known (use kr., 1.000 kr. or mio. kr.); amounts are read as 1.000 kr.")
+
+# --- amounts ----------------------------------------------------------------------------------------------------
+_register("number-as-text", WARNING,
+          "Tallet er gemt som tekst: \u00bb{raw}\u00ab læses som {value}. Indtast det som et tal.",
+          "The number is stored as text: \u00bb{raw}\u00ab is read as {value}. Enter it as a number.")
+_register("number-ambiguous", ERROR,
+          "\u00bb{raw}\u00ab kan læses både som {value} (dansk) og {other} (engelsk); {value} bruges. Indtast tallet som et tal.",
+          "\u00bb{raw}\u00ab can be read as {value} (Danish) or {other} (English); {value} is used. Enter it as a number.")
+_register("dash-as-zero", INFO,
+          "\u00bb{raw}\u00ab læses som 0. Skriv 0 i stedet.",
+          "\u00bb{raw}\u00ab is read as 0. Enter 0 instead.")
+_register("range-not-number", ERROR,
+          "Cellen indeholder et interval (\u00bb{raw}\u00ab), men der skal stå ét tal. Casen beregnes uden denne værdi.",
+          "The cell holds a range (\u00bb{raw}\u00ab) where one number is needed. The case is computed without it.")
+_register("text-in-number", ERROR,
+          "Der står tekst (\u00bb{raw}\u00ab) hvor der skal stå et beløb. Casen beregnes uden denne værdi.",
+          "The cell holds text (\u00bb{raw}\u00ab) where an amount is needed. The case is computed without it.")
+_register("wrong-type-in-number", ERROR,
+          "Der står {kind} hvor der skal stå et beløb. Casen beregnes uden denne værdi.",
+          "The cell holds {kind} where an amount is needed. The case is computed without it.")
+_register("negative-amount", ERROR,
+          "{label} skal angives som et positivt beløb; her står {value}.",
+          "{label} must be entered as a positive amount; the cell holds {value}.")
+
+# --- computed rows ----------------------------------------------------------------------------------------------
+_register("computed-rounding", WARNING,
+          "{label} {year}: der står {shown}, men {expected} giver {computed} (afrundingsforskel).",
+          "{label} {year}: the sheet shows {shown}, but {expected} gives {computed} (rounding difference).")
+_register("computed-mismatch", ERROR,
+          "{label} {year}: der står {shown}, men {expected} giver {computed}.",
+          "{label} {year}: the sheet shows {shown}, but {expected} gives {computed}.")
+_register("net-sign-inverted", ERROR,
+          "{label} har omvendt fortegn: rækken er investering − gevinst, men skal være gevinst − investering "
+          "(fx {year}: der står {shown}, skal være {computed}).",
+          "{label} has its sign inverted: the row is investment − saving but must be saving − investment "
+          "(e.g. {year}: the sheet shows {shown}, should be {computed}).")
+_register("cumulative-mismatch", ERROR,
+          "{label} {year}: der står {shown}, men den løbende sum af nettoresultatet giver {computed}.",
+          "{label} {year}: the sheet shows {shown}, but the running sum of the net result gives {computed}.")
+_register("cumulative-includes-uncounted", ERROR,
+          "{label} medregner »{gain}«, som casens nettoresultat ikke medregner (fx {year}: der står {shown}, "
+          "skal være {computed}).",
+          "{label} includes »{gain}«, which the case's net result leaves out (e.g. {year}: the sheet shows {shown}, "
+          "should be {computed}).")
+_register("no-yearly-figures", INFO,
+          "Casen har ingen årlige beløb; den tælles med, men indgår ikke i summerne.",
+          "The case has no yearly amounts; it is counted but not included in the sums.")
+
+# --- across cases -----------------------------------------------------------------------------------------------
+_register("duplicate-case-nr", ERROR,
+          "Case nr. {case_nr} findes også i {other}.",
+          "Case nr. {case_nr} also appears in {other}.")
+
+# --- writing ----------------------------------------------------------------------------------------------------
+_register("mark-not-possible", ERROR,
+          "Markeringer kan ikke skrives i denne fil: {reason}. Filen er ikke ændret.",
+          "Marks cannot be written into this file: {reason}. The file is unchanged.")
+
+
+@dataclass(frozen=True)
+class Plain:
+    """A number quoted the way a cell would hold it (1561, 0,8), not grouped for reading (1.561)."""
+
+    value: float
+
+
+def _render(value: Any, lang: str) -> str:
+    if isinstance(value, Plain):
+        return plain(value.value, lang)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return grouped(value, lang)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    file: str
+    sheet: str | None = None
+    cell: str | None = None
+    params: tuple[tuple[str, Any], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.code not in REGISTRY:
+            raise KeyError(f"unknown finding code {self.code!r}")
+
+    @property
+    def severity(self) -> Severity:
+        return REGISTRY[self.code].severity
+
+    def message(self, lang: str = "da") -> str:
+        entry = REGISTRY[self.code]
+        template = entry.da if lang == "da" else entry.en
+        return template.format(**{k: _render(v, lang) for k, v in self.params})
+
+    def to_dict(self, lang: str = "da") -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "message": self.message(lang),
+        }
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.sheet or "", _cell_order(self.cell), self.code)
+
+
+def _cell_order(cell: str | None) -> tuple[int, int]:
+    if not cell:
+        return (0, 0)
+    from .cells import split_a1
+
+    row, col = split_a1(cell)
+    return (row, col)
+
+
+def finding(code: str, file: str, sheet: str | None = None, cell: str | None = None, **params: Any) -> Finding:
+    return Finding(code, file, sheet, cell, tuple(params.items()))
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)

@@ -1,0 +1,105 @@
+"""Sheets as data: what goes in which cell, with which style. Decided once in the core; each writer (openpyxl for
+files, xlwings for a live book) only renders it.
+
+A cell's value is a number, a text, a date, None, or a `Formula`. A plain str is always text, even when it starts
+with "=": only a `Formula` made by xlpy's own code becomes a formula in a workbook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+AMOUNT_FORMAT = "#,##0;[Red]-#,##0"
+AMOUNT_FORMAT_2 = "#,##0.00;[Red]-#,##0.00"
+RATIO_FORMAT = "0.00"
+REALISABILITY_FORMAT = "0.0"
+YEAR_FORMAT = "0"
+
+
+@dataclass(frozen=True)
+class Formula:
+    text: str  # starts with "="
+
+    def __post_init__(self) -> None:
+        assert self.text.startswith("="), self.text
+
+
+@dataclass(frozen=True)
+class Style:
+    bold: bool = False
+    italic: bool = False
+    size: float | None = None
+    color: str | None = None  # font colour, RRGGBB
+    fill: str | None = None  # RRGGBB
+    number_format: str | None = None
+    wrap: bool = False
+    align: str | None = None  # left | center | right
+    border_bottom: bool = False
+    border: bool = False
+
+
+STYLES: dict[str, Style] = {
+    "title": Style(bold=True, size=14),
+    "note": Style(italic=True, color="595959"),
+    "label": Style(bold=True),
+    "header": Style(bold=True, fill="D9E1F2", border_bottom=True, align="center"),
+    "header_left": Style(bold=True, fill="D9E1F2", border_bottom=True),
+    "input_text": Style(fill="FFF2CC", border=True),
+    "input_amount": Style(fill="FFF2CC", number_format=AMOUNT_FORMAT, border=True),
+    "input_year": Style(fill="FFF2CC", number_format=YEAR_FORMAT, bold=True, border=True, align="center"),
+    "input_realisability": Style(fill="FFF2CC", number_format=REALISABILITY_FORMAT, border=True),
+    "computed_amount": Style(fill="EDEDED", number_format=AMOUNT_FORMAT, border=True),
+    "computed_total": Style(fill="EDEDED", number_format=AMOUNT_FORMAT, bold=True, border=True),
+    "amount": Style(number_format=AMOUNT_FORMAT),
+    "amount_bold": Style(number_format=AMOUNT_FORMAT, bold=True),
+    "ratio": Style(number_format=RATIO_FORMAT),
+    "year": Style(number_format=YEAR_FORMAT),
+    "text": Style(),
+    "wrap": Style(wrap=True),
+    "link": Style(color="0563C1"),
+    "legend_input": Style(fill="FFF2CC", border=True),
+    "legend_computed": Style(fill="EDEDED", border=True),
+}
+
+
+@dataclass
+class Cell:
+    row: int  # 0-based
+    col: int  # 0-based
+    value: Any
+    style: str = "text"
+    link: str | None = None  # "#'Sheet'!A1" inside the book, or a file path / URL
+
+
+@dataclass
+class Validation:
+    """A dropdown list on a range (A1 notation), from a range formula such as "=Lister!$A$2:$A$16"."""
+
+    ref: str
+    source: str
+    prompt: str | None = None
+
+
+@dataclass
+class SheetLayout:
+    name: str
+    cells: list[Cell] = field(default_factory=list)
+    widths: dict[int, float] = field(default_factory=dict)  # 0-based column -> width in characters
+    validations: list[Validation] = field(default_factory=list)
+    freeze: str | None = None  # top-left cell of the scrolling area, e.g. "A3"
+    landscape: bool = False
+    fit_width: bool = False
+    table: tuple[str, str] | None = None  # (table name, A1 range) for an Excel Table
+    charts: list[Any] = field(default_factory=list)
+
+    def put(self, row: int, col: int, value: Any, style: str = "text", link: str | None = None) -> Cell:
+        cell = Cell(row, col, value, style, link)
+        self.cells.append(cell)
+        return cell
+
+    def value_at(self, row: int, col: int) -> Any:
+        for cell in reversed(self.cells):
+            if cell.row == row and cell.col == col:
+                return cell.value
+        return None

@@ -1,0 +1,138 @@
+"""The file writer: renders SheetLayouts into .xlsx files with openpyxl, and writes files atomically.
+
+Text is always written as text (data_type "s", with quotePrefix when it starts with "=", "+", "-" or "@"), so no
+text from an input becomes a formula; only layout.Formula values become formulas.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .layout import STYLES, Formula, SheetLayout, Style
+
+_FORMULA_LEAD = ("=", "+", "-", "@")
+
+
+def atomic_write(path: str | os.PathLike[str], write: Callable[[str], None]) -> None:
+    """Call write(tmp_path) for a temporary file beside `path`, then rename it over `path` in one step."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class _StyleCache:
+    """openpyxl style objects are immutable and shareable; build each named style once."""
+
+    def __init__(self) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        self._mods = (Alignment, Border, Font, PatternFill, Side)
+        self._cache: dict[str, dict[str, Any]] = {}
+
+    def get(self, name: str) -> dict[str, Any]:
+        if name not in self._cache:
+            self._cache[name] = self._build(STYLES[name])
+        return self._cache[name]
+
+    def _build(self, s: Style) -> dict[str, Any]:
+        Alignment, Border, Font, PatternFill, Side = self._mods
+        out: dict[str, Any] = {}
+        if s.bold or s.italic or s.size or s.color:
+            out["font"] = Font(bold=s.bold, italic=s.italic, size=s.size, color=s.color)
+        if s.fill:
+            out["fill"] = PatternFill("solid", start_color=s.fill, end_color=s.fill)
+        if s.number_format:
+            out["number_format"] = s.number_format
+        if s.wrap or s.align:
+            out["alignment"] = Alignment(wrap_text=s.wrap, horizontal=s.align, vertical="top" if s.wrap else None)
+        if s.border:
+            thin = Side(style="thin", color="BFBFBF")
+            out["border"] = Border(left=thin, right=thin, top=thin, bottom=thin)
+        elif s.border_bottom:
+            out["border"] = Border(bottom=Side(style="thin", color="808080"))
+        return out
+
+
+def set_text(cell: Any, text: str) -> None:
+    """Write text that stays text, whatever it starts with."""
+    cell.value = text
+    cell.data_type = "s"
+    if text[:1] in _FORMULA_LEAD:
+        cell.quotePrefix = True
+
+
+def render_sheet(ws: Any, layout: SheetLayout, styles: _StyleCache | None = None) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    styles = styles or _StyleCache()
+    for spec in layout.cells:
+        cell = ws.cell(row=spec.row + 1, column=spec.col + 1)
+        value = spec.value
+        if isinstance(value, Formula):
+            cell.value = value.text
+        elif isinstance(value, str):
+            set_text(cell, value)
+        else:
+            cell.value = value
+        for attr, obj in styles.get(spec.style).items():
+            setattr(cell, attr, obj)
+        if spec.link:
+            cell.hyperlink = spec.link
+            if spec.link.startswith("#"):
+                cell.hyperlink.location = spec.link[1:]
+                cell.hyperlink.target = None
+    for col, width in layout.widths.items():
+        ws.column_dimensions[get_column_letter(col + 1)].width = width
+    for v in layout.validations:
+        dv = DataValidation(type="list", formula1=v.source.lstrip("="), allow_blank=True)
+        dv.error = "Vælg en værdi fra listen (arket Lister)."
+        dv.errorTitle = "Ugyldig værdi"
+        dv.showErrorMessage = True
+        if v.prompt:
+            dv.prompt = v.prompt
+        dv.add(v.ref)
+        ws.add_data_validation(dv)
+    if layout.freeze:
+        ws.freeze_panes = layout.freeze
+    if layout.landscape:
+        ws.page_setup.orientation = "landscape"
+    if layout.fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+
+
+def new_book(layouts: Iterable[SheetLayout], render_extra: Callable[[Any, SheetLayout], None] | None = None):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    styles = _StyleCache()
+    for layout in layouts:
+        ws = wb.create_sheet(layout.name)
+        render_sheet(ws, layout, styles)
+        if render_extra:
+            render_extra(ws, layout)
+    return wb
+
+
+def write_book(path: str | os.PathLike[str], layouts: Iterable[SheetLayout],
+               render_extra: Callable[[Any, SheetLayout], None] | None = None) -> None:
+    wb = new_book(layouts, render_extra)
+    atomic_write(path, wb.save)
