@@ -6,6 +6,8 @@
     >>> frame = xlpy.cases_frame(results)
 """
 
+__version__ = "0.1.0"
+
 from .compute import DEFAULT_RATE, Figures
 from .findings import REGISTRY, Finding, Severity
 from .model import Case
@@ -13,4 +15,3 @@ from .pipeline import CaseResult, Result, cases_frame, check_files, compute, val
 
 __all__ = ["DEFAULT_RATE", "REGISTRY", "Case", "CaseResult", "Figures", "Finding", "Result", "Severity",
            "cases_frame", "check_files", "compute", "validate"]
-__version__ = "0.1.0"

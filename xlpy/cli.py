@@ -24,6 +24,7 @@ TEXTS = {
         "marked": "Markeringer skrevet i {path}: {count} celle(r) markeret, arket »Fejl« opdateret.",
         "internal": "Intern fejl i xlpy: {error}. Kør med --debug for detaljer.",
         "amounts_in": "Beløb i kr.",
+        "incomplete": "* Ufuldstændig: et beløb kunne ikke læses og er udeladt (se validate).",
     },
     "en": {
         "no_findings": "No findings.",
@@ -35,6 +36,7 @@ TEXTS = {
         "marked": "Marks written to {path}: {count} cell(s) marked, sheet \"Fejl\" updated.",
         "internal": "Internal error in xlpy: {error}. Run with --debug for details.",
         "amounts_in": "Amounts in kr.",
+        "incomplete": "* Incomplete: an amount could not be read and is left out (see validate).",
     },
 }
 
@@ -128,14 +130,17 @@ def cmd_compute(args) -> int:
         from rich.table import Table
 
         console = _console()
-        table = Table(*TEXTS[args.lang]["case_cols"], caption=TEXTS[args.lang]["amounts_in"])
+        caption = TEXTS[args.lang]["amounts_in"]
+        if not all(r.figures.complete for r in result.cases):
+            caption += " " + TEXTS[args.lang]["incomplete"]
+        table = Table(*TEXTS[args.lang]["case_cols"], caption=caption)
         dash = "–"
         for r in result.cases:
             f = r.figures
             table.add_row(r.case.file, r.case.sheet, r.case.case_nr, r.case.title[:40],
-                          grouped(f.total_investment, args.lang, 0), grouped(f.total_saving, args.lang, 0),
+                          grouped(f.total_investment, args.lang, 0) + ("" if f.complete else " *"), grouped(f.total_saving, args.lang, 0),
                           grouped(f.period_net, args.lang, 0),
-                          dash if f.return_per_krone is None else grouped(f.return_per_krone, args.lang, 2),
+                          dash if f.return_per_krone is None else grouped(f.return_per_krone, args.lang, 2, True),
                           dash if f.payback_year is None else str(f.payback_year), grouped(f.npv, args.lang, 0))
         console.print(table)
         console.print(_summary(result, args.lang))

@@ -58,6 +58,9 @@ STYLES: dict[str, Style] = {
     "text": Style(),
     "wrap": Style(wrap=True),
     "link": Style(color="0563C1"),
+    "sev_error": Style(fill="FFC7CE", color="9C0006", bold=True),
+    "sev_warning": Style(fill="FFEB9C", color="9C5700", bold=True),
+    "sev_info": Style(fill="DDEBF7", color="1F4E78"),
     "legend_input": Style(fill="FFF2CC", border=True),
     "legend_computed": Style(fill="EDEDED", border=True),
 }

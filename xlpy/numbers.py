@@ -125,11 +125,12 @@ def plain(value: float, lang: str = "da") -> str:
     return text.replace(".", ",") if lang == "da" else text
 
 
-def grouped(value: float, lang: str = "da", decimals: int = 2) -> str:
-    """A number for reading, in the locale's notation: 1.561 / -3.249 / 2,47 (da), 1,561 / 2.47 (en)."""
+def grouped(value: float, lang: str = "da", decimals: int = 2, fixed: bool = False) -> str:
+    """A number for reading, in the locale's notation: 1.561 / -3.249 / 2,47 (da), 1,561 / 2.47 (en).
+    Up to `decimals` decimals, or exactly that many when `fixed`."""
     from babel.numbers import format_decimal  # only messages need it
 
-    pattern = "#,##0." + "#" * decimals if decimals else "#,##0"
+    pattern = "#,##0." + ("0" if fixed else "#") * decimals if decimals else "#,##0"
     return format_decimal(value, format=pattern, locale="da_DK" if lang == "da" else "en_GB")
 
 

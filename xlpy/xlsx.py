@@ -24,6 +24,13 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[str], None]) -> 
     os.close(fd)
     try:
         write(tmp)
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -108,6 +115,13 @@ def render_sheet(ws: Any, layout: SheetLayout, styles: _StyleCache | None = None
             dv.prompt = v.prompt
         dv.add(v.ref)
         ws.add_data_validation(dv)
+    if layout.table:
+        from openpyxl.worksheet.table import Table, TableStyleInfo
+
+        name, ref = layout.table
+        table = Table(displayName=name, ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        ws.add_table(table)
     if layout.freeze:
         ws.freeze_panes = layout.freeze
     if layout.landscape:

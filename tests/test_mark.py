@@ -1,0 +1,83 @@
+"""`validate --mark`: a Fejl sheet and highlights, nothing else changed, and a second run replaces the first."""
+
+from compare import book_view
+from conftest import SAMPLES
+from xlpy.mark import SIGNATURE, clear_marks, mark_file
+from xlpy.pipeline import validate
+
+
+def outside_xlpy(path):
+    view = book_view(path)
+    view["sheets"] = [s for s in view["sheets"] if s != "Fejl"]
+    view["content"].pop("Fejl", None)
+    for sheet in view["content"].values():
+        sheet["conditional"] = [cf for cf in sheet["conditional"] if SIGNATURE not in "".join(cf[1])]
+    return view
+
+
+def marked_cells(path):
+    view = book_view(path)
+    return {(name, cf[0]) for name, sheet in view["content"].items() for cf in sheet["conditional"]
+            if SIGNATURE in "".join(cf[1])}
+
+
+def test_mark_writes_only_xlpy_sheet_and_marks(sample_copy):
+    book = sample_copy("allerod_2021.xlsx")
+    before = outside_xlpy(book)
+    count, problems = mark_file(str(book), validate([book]))
+    assert problems == [] and count == 4
+    assert outside_xlpy(book) == before  # every other cell value, formula, style, validation is unchanged
+    view = book_view(book)
+    assert view["sheets"][-1] == "Fejl"
+    fejl = view["content"]["Fejl"]["cells"]
+    assert fejl["B3"]["value"] == "net-sign-inverted"
+    assert fejl["E3"]["link"] == "'Case 2'!B27"
+    assert marked_cells(book) == {("Case 2", "B27 B28"), ("Case 4", "B21"), ("Case 4", "C26")}
+
+
+def test_second_run_replaces_first(sample_copy):
+    book = sample_copy("allerod_2021.xlsx")
+    findings = validate([book])
+    mark_file(str(book), findings)
+    first = book_view(book)
+    mark_file(str(book), validate([book]))  # the Fejl sheet itself is not read as a case
+    second = book_view(book)
+    first["content"]["Fejl"]["cells"].pop("A1")
+    second["content"]["Fejl"]["cells"].pop("A1")  # the "made at" line
+    assert first == second
+    # fixing a cell and marking again removes its mark
+    mark_file(str(book), [f for f in findings if f.sheet != "Case 4"])
+    assert marked_cells(book) == {("Case 2", "B27 B28")}
+
+
+def test_clear_marks_restores_the_original(sample_copy):
+    book = sample_copy("allerod_2021.xlsx")
+    original = book_view(book)
+    mark_file(str(book), validate([book]))
+    assert clear_marks(str(book)) == 3  # three rules (Case 2 one range, Case 4 two severities)
+    assert book_view(book) == original
+
+
+def test_mark_refuses_what_openpyxl_would_damage(tmp_path):
+    import zipfile
+
+    book = tmp_path / "med_baand.xlsx"
+    with zipfile.ZipFile(SAMPLES / "eksempel_uden_fejl.xlsx") as src, zipfile.ZipFile(book, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item))
+        dst.writestr("customUI/customUI14.xml", "<customUI/>")
+    before = book.read_bytes()
+    count, problems = mark_file(str(book), [])
+    assert count == 0 and [p.code for p in problems] == ["mark-not-possible"]
+    assert book.read_bytes() == before
+
+
+def test_cli_mark(sample_copy):
+    import subprocess
+    import sys
+
+    book = sample_copy("allerod_2021.xlsx")
+    out = subprocess.run([sys.executable, "-m", "xlpy.cli", "validate", str(book), "--mark"], capture_output=True,
+                         text=True)
+    assert out.returncode == 1
+    assert "Fejl" in book_view(book)["sheets"]
