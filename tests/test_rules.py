@@ -191,3 +191,19 @@ def test_messages_switch_to_english(edit):
     _, findings = edit.set(S, "B5", "").check()
     assert findings[0].message("en") == "The field »Titel« is required."
     assert findings[0].to_dict("en")["severity"] == "fejl"  # JSON severity is stable across languages
+
+
+def test_several_areas_and_categories(edit):
+    """KL's catalogue prints one example under several areas and categories: "A; B", each checked."""
+    results, findings = edit.set(S, "B7", "Ældre; Sundhed").set(S, "B8", "Strukturtilpasninger; Nyt").check()
+    assert codes(findings) == {("not-in-list", "B8")}
+    assert "»Nyt«" in findings[0].message()
+    assert results[0].case.values("area") == ["Ældre", "Sundhed"]
+
+
+def test_period_not_required_without_yearly_figures(edit):
+    for r in (21, 22, 24):
+        for c in "BCDEFG":
+            edit.set(S, f"{c}{r}", "")
+    _, findings = edit.set(S, "B10", "").check()
+    assert codes(findings) == {("no-yearly-figures", "A20")}

@@ -41,6 +41,13 @@ METADATA: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 REQUIRED = ("case_nr", "title", "area", "type", "period")
 LIST_FIELDS = ("area", "category", "type", "status")
+MULTI_SEPARATOR = ";"  # a case can belong to several areas or categories: "Skole, SFO og klub; Dagtilbud"
+
+
+def split_values(value: object) -> list[str]:
+    """A list field's values: "A; B" -> ["A", "B"] (the first is the case's primary value)."""
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    return [part.strip() for part in text.split(MULTI_SEPARATOR) if part.strip()]
 
 METADATA_BY_ALIAS: dict[str, str] = {}
 for _field, (_label, _aliases) in METADATA.items():

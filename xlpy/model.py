@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cells import a1
-from .labels import DEFAULT_UNIT, UNITS, metadata_label, row_label
+from .labels import DEFAULT_UNIT, UNITS, metadata_label, row_label, split_values
 
 
 @dataclass
@@ -56,6 +56,10 @@ class Case:
     @property
     def title(self) -> str:
         return text_of(self.fields.get("title"))
+
+    def values(self, name: str) -> list[str]:
+        """All values of a list field ("A; B" -> ["A", "B"]); the first is the primary one."""
+        return split_values(self.fields.get(name))
 
     def text(self, name: str) -> str:
         return text_of(self.fields.get(name))

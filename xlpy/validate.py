@@ -12,7 +12,7 @@ from typing import Any, Iterable, Sequence
 
 from .cells import a1
 from .findings import Finding, Plain, finding
-from .labels import LIST_FIELDS, REALISABILITY_STEPS, REQUIRED, metadata_label, normalise
+from .labels import LIST_FIELDS, REALISABILITY_STEPS, REQUIRED, metadata_label, normalise, split_values
 from .model import Case, parse_period, text_of
 from .numbers import parse_number_text
 
@@ -31,16 +31,19 @@ def validate_metadata(case: Case, lists: dict[str, tuple[str, ...]]) -> list[Fin
         out.append(finding(code, case.file, case.sheet, case.cell_of(name) or "A1", **params))
 
     for name in REQUIRED:
+        if name == "period" and not case.has_amounts():
+            continue  # a case without yearly figures has no period to state (reported as no-yearly-figures)
         if _blank(case.fields.get(name)):
             add("missing-field", name, label=metadata_label(name))
     for name in LIST_FIELDS:
         value = case.fields.get(name)
         if _blank(value):
             continue
-        allowed = lists.get(name, ())
-        if normalise(text_of(value)) not in {normalise(a) for a in allowed}:
-            shown = ", ".join(allowed[:8]) + (" …" if len(allowed) > 8 else "")
-            add("not-in-list", name, value=text_of(value), label=metadata_label(name), allowed=shown)
+        allowed = {normalise(a) for a in lists.get(name, ())}
+        for part in split_values(value):
+            if normalise(part) not in allowed:
+                shown = ", ".join(lists.get(name, ())[:8]) + (" …" if len(lists.get(name, ())) > 8 else "")
+                add("not-in-list", name, value=part, label=metadata_label(name), allowed=shown)
     value = case.fields.get("realisability")
     if not _blank(value):
         number = _metadata_number(value)
