@@ -59,6 +59,18 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", choices=("da", "en"), default="da")
     c.add_argument("--rate", type=float, default=DEFAULT_RATE, help="discount rate for NPV (default 0.035)")
 
+    k = sub.add_parser("consolidate", help="summary sheets for one workbook or a folder of department workbooks")
+    k.add_argument("inputs", nargs="+", metavar="DIR_OR_FILE")
+    where = k.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", metavar="OUT.xlsx", help="write the consolidated workbook here")
+    where.add_argument("--in-place", action="store_true",
+                       help="add or replace xlpy's sheets in the one workbook given (nothing else changes)")
+    k.add_argument("--format", choices=("table", "json"), default="table")
+    k.add_argument("--lang", choices=("da", "en"), default="da")
+    k.add_argument("--cutoff-year", type=int, metavar="Y", help="key figures also up to and including this year")
+    k.add_argument("--rate", type=float, default=DEFAULT_RATE, help="discount rate for NPV (default 0.035)")
+    k.add_argument("--jobs", type=int, default=None, help="worker processes for reading (default: CPU count)")
+
     t = sub.add_parser("template", help="write the blank case template")
     t.add_argument("-o", "--output", required=True, metavar="PATH")
     return p
@@ -161,11 +173,104 @@ def _console():
     return Console(width=None if sys.stdout.isatty() else 200)
 
 
-COMMANDS = {"validate": cmd_validate, "compute": cmd_compute, "template": cmd_template}
+def cmd_consolidate(args) -> int:
+    from .batch import consolidate_files, consolidate_in_place
+    from .consolidate import key_figures_json
+    from .findings import has_errors
+
+    if args.in_place:
+        c = consolidate_in_place(args.inputs[0], args.cutoff_year, args.rate, args.lang)
+    else:
+        with _progress(args.format == "table") as (on_files, advance):
+            c = consolidate_files(args.inputs, args.output, args.cutoff_year, args.rate, args.lang, args.jobs,
+                                  on_files, advance)
+    if args.format == "json":
+        out = key_figures_json(c)
+        out["output"] = args.inputs[0] if args.in_place else args.output
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_consolidation(c, args, _console())
+    return EXIT_FINDINGS if has_errors(c.findings) else EXIT_OK
+
+
+class _progress:
+    """A rich progress bar over the files on an interactive terminal; nothing otherwise."""
+
+    def __init__(self, wanted: bool):
+        self.bar = None
+        if wanted and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True, console=__import__("rich.console").console.Console(stderr=True))
+        self.task = None
+
+    def __enter__(self):
+        if self.bar is None:
+            return None, None
+        self.bar.start()
+
+        def on_files(n: int) -> None:
+            self.task = self.bar.add_task("Læser projektmapper", total=n)
+
+        def advance(k: int) -> None:
+            self.bar.advance(self.task, k)
+
+        return on_files, advance
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _print_consolidation(c, args, console) -> None:
+    from rich.table import Table
+
+    from .numbers import grouped
+
+    lang = args.lang
+    da = lang == "da"
+    w, k = c.whole, c.cut
+    mio = lambda v: grouped(v / 1e6, lang, 1, True)  # noqa: E731
+    ratio = lambda v: "–" if v is None else grouped(v, lang, 2, True)  # noqa: E731
+    table = Table("" , "Hele perioden" if da else "Whole period",
+                  (f"Til og med {c.cutoff_year}" if da else f"Up to {c.cutoff_year}"),
+                  title="Nøgletal" if da else "Key figures")
+    period = lambda f: f"{f.first_year}–{f.last_year}" if f.first_year else "–"  # noqa: E731
+    for label, a, b in (("Antal cases" if da else "Cases", str(w.cases), str(k.cases)),
+                        ("Periode" if da else "Period", period(w), period(k)),
+                        ("Områder" if da else "Areas", str(w.areas), str(k.areas)),
+                        ("Investeret (mio. kr.)", mio(w.investment), mio(k.investment)),
+                        ("Bruttobesparelse (mio. kr.)", mio(w.saving), mio(k.saving)),
+                        ("Nettobesparelse (mio. kr.)", mio(w.net), mio(k.net)),
+                        ("Kr. igen pr. krone", ratio(w.return_per_krone), ratio(k.return_per_krone))):
+        table.add_row(label, a, b)
+    console.print(table)
+    counts = c.severity_counts()
+    console.print(("{r} fil(er) læst, {s} sprunget over; {e} fejl, {a} advarsler, {i} info." if da else
+                   "{r} file(s) read, {s} skipped; {e} errors, {a} warnings, {i} info.").format(
+        r=len(c.files_read), s=len(c.files_skipped), e=counts["fejl"], a=counts["advarsel"], i=counts["info"]))
+    for file, code in c.files_skipped:
+        console.print(f"  {'sprunget over' if da else 'skipped'}: {file} ({code})")
+    where = args.inputs[0] if args.in_place else args.output
+    if where:
+        console.print(("Resultatet er skrevet til {p} (arkene Overblik, Nøgletal, Pr. år, Pr. område, Fejl)." if da
+                       else "The result is written to {p} (sheets Overblik, Nøgletal, Pr. år, Pr. område, Fejl).")
+                      .format(p=where))
+
+
+COMMANDS = {"validate": cmd_validate, "compute": cmd_compute, "template": cmd_template,
+            "consolidate": cmd_consolidate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "consolidate":
+        if args.in_place and len(args.inputs) != 1:
+            parser.error("--in-place takes exactly one workbook")
+        if not args.in_place and not args.output and args.format != "json":
+            parser.error("consolidate needs -o OUT.xlsx or --in-place (or --format json)")
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:

@@ -161,6 +161,13 @@ _register("duplicate-case-nr", ERROR,
           "Case nr. {case_nr} findes også i {other}.",
           "Case nr. {case_nr} also appears in {other}.")
 
+_register("duplicate-case", ERROR,
+          "Samme case (samme titel og tabel) findes også i {other}.",
+          "The same case (same title and table) also appears in {other}.")
+_register("no-workbooks", ERROR,
+          "Der er ingen projektmapper (.xlsx, .xlsm) i {path}.",
+          "There are no workbooks (.xlsx, .xlsm) in {path}.")
+
 # --- writing ----------------------------------------------------------------------------------------------------
 _register("mark-not-possible", ERROR,
           "Markeringer kan ikke skrives i denne fil: {reason}. Filen er ikke ændret.",

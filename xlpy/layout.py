@@ -15,6 +15,7 @@ AMOUNT_FORMAT_2 = "#,##0.00;[Red]-#,##0.00"
 RATIO_FORMAT = "0.00"
 REALISABILITY_FORMAT = "0.0"
 YEAR_FORMAT = "0"
+MIO_FORMAT = "#,##0.0;[Red]-#,##0.0"
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ STYLES: dict[str, Style] = {
     "label": Style(bold=True),
     "header": Style(bold=True, fill="D9E1F2", border_bottom=True, align="center"),
     "header_left": Style(bold=True, fill="D9E1F2", border_bottom=True),
+    "header_wrap": Style(bold=True, fill="D9E1F2", border_bottom=True, wrap=True),
     "input_text": Style(fill="FFF2CC", border=True),
     "input_amount": Style(fill="FFF2CC", number_format=AMOUNT_FORMAT, border=True),
     "input_year": Style(fill="FFF2CC", number_format=YEAR_FORMAT, bold=True, border=True, align="center"),
@@ -54,6 +56,9 @@ STYLES: dict[str, Style] = {
     "amount": Style(number_format=AMOUNT_FORMAT),
     "amount_bold": Style(number_format=AMOUNT_FORMAT, bold=True),
     "ratio": Style(number_format=RATIO_FORMAT),
+    "mio": Style(number_format=MIO_FORMAT),
+    "integer": Style(number_format="#,##0"),
+    "subtitle": Style(bold=True, size=12),
     "year": Style(number_format=YEAR_FORMAT),
     "text": Style(),
     "wrap": Style(wrap=True),
@@ -85,6 +90,24 @@ class Validation:
 
 
 @dataclass
+class Chart:
+    """A native chart over cells of its own sheet (0-based, inclusive ranges). Series are rows (`series_in_rows`)
+    or columns of the data block; the first column (rows) or row (columns) of the block holds the series names."""
+
+    title: str
+    data: tuple[int, int, int, int]  # first_row, first_col, last_row, last_col (names included)
+    categories: tuple[int, int, int, int]
+    anchor: str
+    series_in_rows: bool = True
+    stacked: bool = True
+    horizontal: bool = False
+    y_title: str | None = None
+    x_title: str | None = None
+    width_cm: float = 18.0
+    height_cm: float = 9.0
+
+
+@dataclass
 class SheetLayout:
     name: str
     cells: list[Cell] = field(default_factory=list)
@@ -94,7 +117,7 @@ class SheetLayout:
     landscape: bool = False
     fit_width: bool = False
     table: tuple[str, str] | None = None  # (table name, A1 range) for an Excel Table
-    charts: list[Any] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
 
     def put(self, row: int, col: int, value: Any, style: str = "text", link: str | None = None) -> Cell:
         cell = Cell(row, col, value, style, link)

@@ -92,7 +92,8 @@ def check_sheets(file: str, sheets: Sequence[Sheet], rate: float = DEFAULT_RATE)
     return results, findings
 
 
-def check_files(paths: Iterable[str | os.PathLike[str]], rate: float = DEFAULT_RATE) -> Result:
+def check_files(paths: Iterable[str | os.PathLike[str]], rate: float = DEFAULT_RATE,
+                cross_file_checks: bool = True) -> Result:
     result = Result()
     for path in paths:
         name = str(path)
@@ -105,7 +106,7 @@ def check_files(paths: Iterable[str | os.PathLike[str]], rate: float = DEFAULT_R
         cases, findings = check_sheets(name, book.sheets, rate)
         result.cases += cases
         result.findings += findings
-    if len(result.files_read) > 1:
+    if cross_file_checks and len(result.files_read) > 1:
         result.findings += duplicate_case_numbers((r.case for r in result.cases), across_files=True)
     return result
 

@@ -3,11 +3,17 @@ only render them."""
 
 from __future__ import annotations
 
-from typing import Sequence
+import os
+from typing import TYPE_CHECKING, Any, Sequence
 
-from .findings import Finding
+from .cells import a1, column_letter
+from .findings import REGISTRY, Finding
 from .labels import FINDINGS_SHEET
-from .layout import SheetLayout
+from .layout import Chart, Formula, SheetLayout
+from .made import made_line
+
+if TYPE_CHECKING:
+    from .consolidate import Consolidation, Totals
 
 FINDINGS_HEADERS = {
     "da": ("Alvor", "Kode", "Fil", "Ark", "Celle", "Besked"),
@@ -33,13 +39,13 @@ def findings_layout(findings: Sequence[Finding], made: str, lang: str = "da", in
         sheet.put(r, 0, f.severity.label(lang), SEVERITY_STYLE[f.severity.value])
         sheet.put(r, 1, f.code)
         link = None
-        if in_book is not None and f.file == in_book and f.sheet:
-            link = sheet_link(f.sheet, f.cell)
+        if in_book is not None and f.file == in_book:
+            link = sheet_link(f.sheet, f.cell) if f.sheet else None
         elif file_links and f.file in file_links:
-            link = file_links[f.file]
+            link = file_links[f.file] + (sheet_link(f.sheet, f.cell) if f.sheet else "")
         sheet.put(r, 2, f.file, "link" if link and not f.sheet else "text", link if not f.sheet else None)
         sheet.put(r, 3, f.sheet or "")
-        sheet.put(r, 4, f.cell or "", "link" if link else "text", link)
+        sheet.put(r, 4, f.cell or "", "link" if link and f.sheet else "text", link if f.sheet else None)
         sheet.put(r, 5, f.message(lang), "text")
     if findings:
         sheet.table = ("xlpyFejl", f"A2:F{len(findings) + 2}")
@@ -47,3 +53,263 @@ def findings_layout(findings: Sequence[Finding], made: str, lang: str = "da", in
     for c, w in enumerate(widths):
         sheet.widths[c] = w
     return sheet
+
+
+# --- the consolidated summary ------------------------------------------------------------------------------------
+
+THOUSAND = 1000.0
+MIO = 1_000_000.0
+DASH = "–"
+OVERVIEW_COLUMNS = (
+    ("Nr.", "text"), ("Udvalg", "text"), ("Område", "text"), ("Titel", "text"), ("Type", "text"),
+    ("Periode", "text"), ("Årlig gevinst ved fuld indfasning (1.000 kr.)", "amount"),
+    ("Samlet effektivisering i perioden (1.000 kr.)", "amount"), ("Investering i alt (1.000 kr.)", "amount"),
+    ("Kr. igen pr. krone", "ratio"), ("Tilbagebetalingsår", "year"), ("Nutidsværdi (1.000 kr.)", "amount"),
+    ("Realiserbarhed", "realisability"), ("Status", "text"), ("Fejl", "integer"), ("Kilde", "link"),
+)
+
+
+def _number_or_text(value: str) -> Any:
+    """Case numbers such as "3" go in as numbers (no "number stored as text" triangle); "AM-1" stays text."""
+    return int(value) if value.isdigit() and len(value) < 10 else value
+
+
+def _fit_widths(sheet: SheetLayout, minimum: float = 8, maximum: float = 60, skip_rows: int = 1) -> None:
+    widths: dict[int, float] = {}
+    for cell in sheet.cells:
+        if cell.row < skip_rows or cell.value is None:
+            continue
+        v = cell.value
+        if isinstance(v, float):
+            n = len(f"{v:,.0f}") + 2
+        elif isinstance(v, int):
+            n = len(f"{v:,}") + 2
+        else:
+            n = len(str(v)) + 2
+        widths[cell.col] = max(widths.get(cell.col, minimum), min(maximum, n))
+    sheet.widths.update(widths)
+
+
+def source_link(file: str, sheet: str, in_book: str | None, link_base: str | None) -> str:
+    if in_book is not None:
+        return sheet_link(sheet, "A1")
+    target = file
+    if link_base is not None:
+        try:
+            target = os.path.relpath(file, link_base)
+        except ValueError:  # another drive on Windows
+            target = os.path.abspath(file)
+    return f"{target.replace(os.sep, '/')}{sheet_link(sheet, 'A1')}"
+
+
+def overview_layout(c: "Consolidation", made: str, in_book: str | None = None,
+                    link_base: str | None = None) -> SheetLayout:
+    sheet = SheetLayout("Overblik", freeze="E3", landscape=True, fit_width=True)
+    sheet.put(0, 0, made, "note")
+    for col, (title, _) in enumerate(OVERVIEW_COLUMNS):
+        sheet.put(1, col, title, "header_wrap")
+    for r, result in enumerate(c.results, start=2):
+        case, f = result.case, result.figures
+        realisability = case.fields.get("realisability")
+        values = [
+            _number_or_text(case.case_nr), case.text("committee"), case.text("area"), case.title, case.text("type"),
+            case.text("period") or (f"{f.years[0]}–{f.years[-1]}" if f.has_amounts and f.years else ""),
+            f.full_phase_in_saving / THOUSAND if f.has_amounts else None,
+            f.period_net / THOUSAND if f.has_amounts else None,
+            f.total_investment / THOUSAND if f.has_amounts else None,
+            DASH if f.return_per_krone is None else round(f.return_per_krone, 4),
+            DASH if f.payback_year is None else f.payback_year,
+            f.npv / THOUSAND if f.has_amounts else None,
+            realisability if isinstance(realisability, (int, float)) and not isinstance(realisability, bool) else
+            (str(realisability) if realisability not in (None, "") else None),
+            case.text("status"),
+            c.errors_by_case.get((case.file, case.sheet), 0),
+        ]
+        for col, value in enumerate(values):
+            style = OVERVIEW_COLUMNS[col][1]
+            if isinstance(value, str):
+                style = "text" if style != "link" else style
+            elif style == "realisability":
+                style = "ratio"
+            sheet.put(r, col, value, style)
+        name = os.path.basename(case.file)
+        sheet.put(r, len(values), f"{name} › {case.sheet}" if in_book is None else case.sheet, "link",
+                  source_link(case.file, case.sheet, in_book, link_base))
+    last_row = len(c.results) + 1
+    sheet.table = ("xlpyOverblik", f"A2:{column_letter(len(OVERVIEW_COLUMNS) - 1)}{max(last_row, 2) + 1}"
+                   if not c.results else f"A2:{column_letter(len(OVERVIEW_COLUMNS) - 1)}{last_row + 1}")
+    if not c.results:
+        sheet.put(2, 0, "Ingen cases fundet.", "note")
+    _fit_widths(sheet, minimum=10, maximum=45, skip_rows=2)
+    sheet.widths[3] = max(sheet.widths.get(3, 30), 30)
+    return sheet
+
+
+def _period_text(first: int | None, last: int | None) -> str:
+    return f"{first}–{last}" if first is not None and last is not None else DASH
+
+
+def key_figures_layout(c: "Consolidation", made: str) -> SheetLayout:
+    sheet = SheetLayout("Nøgletal", landscape=True, fit_width=True)
+    sheet.put(0, 0, made, "note")
+    sheet.put(1, 0, "Nøgletal for investeringscases", "title")
+    w, k = c.whole, c.cut
+    sheet.put(3, 0, "", "header_left")
+    sheet.put(3, 1, f"Hele perioden ({_period_text(w.first_year, w.last_year)})", "header")
+    sheet.put(3, 2, f"Til og med {c.cutoff_year}" if c.cutoff_year else "Til og med –", "header")
+    rows = [
+        ("Antal cases", w.cases, k.cases, "integer"),
+        ("Periode", _period_text(w.first_year, w.last_year), _period_text(k.first_year, k.last_year), "text"),
+        ("Antal områder", w.areas, k.areas, "integer"),
+        ("Investeret (mio. kr.)", w.investment / MIO, k.investment / MIO, "mio"),
+        ("Bruttobesparelse (mio. kr.)", w.saving / MIO, k.saving / MIO, "mio"),
+        ("Nettobesparelse (mio. kr.)", Formula("=B9-B8"), Formula("=C9-C8"), "mio"),
+        ("Kr. igen pr. investeret krone", Formula('=IF(B8>0,B9/B8,"–")'), Formula('=IF(C8>0,C9/C8,"–")'),
+         "ratio"),
+    ]
+    for r, (label, a, b, style) in enumerate(rows, start=4):
+        sheet.put(r, 0, label, "label")
+        sheet.put(r, 1, DASH if a is None else a, style if a is not None else "text")
+        sheet.put(r, 2, DASH if b is None else b, style if b is not None else "text")
+    r = 4 + len(rows) + 1
+    counts = c.severity_counts()
+    sheet.put(r, 0, "Kilder", "subtitle")
+    sheet.put(r + 1, 0, "Filer læst", "label")
+    sheet.put(r + 1, 1, len(c.files_read), "integer")
+    sheet.put(r + 2, 0, "Filer sprunget over", "label")
+    sheet.put(r + 2, 1, len(c.files_skipped), "integer")
+    sheet.put(r + 3, 0, "Cases uden årlige beløb", "label")
+    sheet.put(r + 3, 1, sum(1 for x in c.results if not x.figures.has_amounts), "integer")
+    sheet.put(r + 4, 0, "Fund (fejl / advarsler / info)", "label")
+    sheet.put(r + 4, 1, f"{counts['fejl']} / {counts['advarsel']} / {counts['info']}", "text")
+    r += 6
+    if c.files_skipped:
+        sheet.put(r, 0, "Sprunget over", "header_left")
+        sheet.put(r, 1, "Årsag", "header_left")
+        for i, (file, code) in enumerate(c.files_skipped, start=1):
+            sheet.put(r + i, 0, file)
+            sheet.put(r + i, 1, REGISTRY[code].da if code in REGISTRY else code)
+    sheet.widths.update({0: 34, 1: 24, 2: 20})
+    return sheet
+
+
+def _year_header(sheet: SheetLayout, row: int, first_col: int, years: Sequence[int], total: bool = True) -> None:
+    for i, y in enumerate(years):
+        sheet.put(row, first_col + i, y, "header")
+    if total:
+        sheet.put(row, first_col + len(years), "I alt", "header")
+
+
+def per_year_layout(c: "Consolidation", made: str) -> SheetLayout:
+    sheet = SheetLayout("Pr. år", freeze="C3", landscape=True, fit_width=True)
+    sheet.put(0, 0, made, "note")
+    sheet.put(1, 0, "Alle cases (1.000 kr.)", "header_left")
+    sheet.put(1, 1, "", "header_left")
+    _year_header(sheet, 1, 2, c.years)
+    n = len(c.years)
+
+    def block(row: int, area: str, totals: "Totals", with_cumulative: bool) -> int:
+        """Besparelse and Investering as values; Nettoresultat, Akk. and I alt as live formulas."""
+        saving_row, investment_row, net_row = row, row + 1, row + 2
+        for r, label, values in ((saving_row, "Besparelse", totals.saving),
+                                 (investment_row, "Investering", totals.investment)):
+            sheet.put(r, 0, area)
+            sheet.put(r, 1, label, "label")
+            for i, v in enumerate(values):
+                sheet.put(r, 2 + i, v / THOUSAND, "amount")
+        sheet.put(net_row, 0, area)
+        sheet.put(net_row, 1, "Nettoresultat", "label")
+        for i in range(n):
+            sheet.put(net_row, 2 + i, Formula(f"={a1(saving_row, 2 + i)}-{a1(investment_row, 2 + i)}"),
+                      "amount_bold")
+        for r in (saving_row, investment_row, net_row):
+            if n:
+                sheet.put(r, 2 + n, Formula(f"=SUM({a1(r, 2)}:{a1(r, 1 + n)})"), "amount_bold")
+        row = net_row + 1
+        if with_cumulative:
+            sheet.put(row, 0, area)
+            sheet.put(row, 1, "Akk. nettoresultat", "label")
+            for i in range(n):
+                previous = f"{a1(row, 1 + i)}+" if i else ""
+                sheet.put(row, 2 + i, Formula(f"={previous}{a1(net_row, 2 + i)}"), "amount")
+            row += 1
+        return row
+
+    row = block(2, "Alle", c.total, True) + 1
+    sheet.put(row, 0, "Pr. område (1.000 kr.)", "header_left")
+    sheet.put(row, 1, "", "header_left")
+    _year_header(sheet, row, 2, c.years)
+    row += 1
+    for area, totals in c.by_area.items():
+        row = block(row, area, totals, False)
+    _fit_widths(sheet)
+    sheet.widths[0] = max(sheet.widths.get(0, 20), 22)
+    return sheet
+
+
+def per_area_layout(c: "Consolidation", made: str) -> SheetLayout:
+    sheet = SheetLayout("Pr. område", freeze="B3", landscape=True, fit_width=True)
+    sheet.put(0, 0, made, "note")
+    n = len(c.years)
+    areas = list(c.counts_by_area_year)
+    sheet.put(1, 0, "Antal cases pr. år efter område", "header_left")
+    _year_header(sheet, 1, 1, c.years, total=False)
+    for r, area in enumerate(areas, start=2):
+        sheet.put(r, 0, area)
+        for i, v in enumerate(c.counts_by_area_year[area]):
+            sheet.put(r, 1 + i, v, "integer")
+    count_last = 1 + len(areas)
+    row = count_last + 2
+    sheet.put(row, 0, "Nettoresultat pr. år efter område (1.000 kr.)", "header_left")
+    _year_header(sheet, row, 1, c.years)
+    for j, area in enumerate(areas, start=1):
+        totals = c.by_area[area]
+        sheet.put(row + j, 0, area)
+        for i, v in enumerate(totals.net):
+            sheet.put(row + j, 1 + i, v / THOUSAND, "amount")
+        if n:
+            sheet.put(row + j, 1 + n, Formula(f"=SUM({a1(row + j, 1)}:{a1(row + j, n)})"), "amount_bold")
+    row += len(areas) + 2
+    sheet.put(row, 0, "Cases pr. område (alle områder en case hører til)", "header_left")
+    sheet.put(row, 1, "Antal", "header")
+    by_area_row = row
+    for j, (area, count) in enumerate(c.examples_by_area.items(), start=1):
+        sheet.put(row + j, 0, area)
+        sheet.put(row + j, 1, count, "integer")
+    row += len(c.examples_by_area) + 2
+    sheet.put(row, 0, "Cases pr. kategori", "header_left")
+    sheet.put(row, 1, "Antal", "header")
+    for j, (category, count) in enumerate(c.examples_by_category.items(), start=1):
+        sheet.put(row + j, 0, category)
+        sheet.put(row + j, 1, count, "integer")
+
+    anchor_col = column_letter(max(n + 3, 4))
+    if n and areas:
+        sheet.charts.append(Chart(
+            title="Årlig fordeling af antal investeringscases efter områder",
+            data=(2, 0, count_last, n), categories=(1, 1, 1, n), anchor=f"{anchor_col}2", series_in_rows=True,
+            stacked=True, y_title="Antal cases", x_title="År"))
+    elif c.examples_by_area:
+        last = by_area_row + len(c.examples_by_area)
+        sheet.charts.append(Chart(
+            title="Antal cases efter område", data=(by_area_row, 1, last, 1), categories=(by_area_row + 1, 0, last, 0),
+            anchor=f"{anchor_col}2", series_in_rows=False, stacked=False, horizontal=True, y_title="Antal cases"))
+    _fit_widths(sheet)
+    sheet.widths[0] = max(sheet.widths.get(0, 20), 30)
+    return sheet
+
+
+def summary_layouts(c: "Consolidation", lang: str = "da", in_book: str | None = None,
+                    link_base: str | None = None) -> list[SheetLayout]:
+    """Overblik, Nøgletal, Pr. år, Pr. område, Fejl — in that order."""
+    made = made_line(c.sources or ([in_book] if in_book else []), lang)
+    file_links = None
+    if in_book is None:
+        file_links = {f: source_link(f, "", None, link_base).split("#")[0] for f in c.sources}
+    return [
+        overview_layout(c, made, in_book, link_base),
+        key_figures_layout(c, made),
+        per_year_layout(c, made),
+        per_area_layout(c, made),
+        findings_layout(c.findings, made, lang, in_book=in_book, file_links=file_links),
+    ]

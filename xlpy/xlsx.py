@@ -122,6 +122,8 @@ def render_sheet(ws: Any, layout: SheetLayout, styles: _StyleCache | None = None
         table = Table(displayName=name, ref=ref)
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(table)
+    for chart in layout.charts:
+        ws.add_chart(_chart(ws, chart), chart.anchor)
     if layout.freeze:
         ws.freeze_panes = layout.freeze
     if layout.landscape:
@@ -130,6 +132,28 @@ def render_sheet(ws: Any, layout: SheetLayout, styles: _StyleCache | None = None
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
+
+
+def _chart(ws: Any, spec: Any) -> Any:
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.type = "bar" if spec.horizontal else "col"
+    chart.title = spec.title
+    if spec.stacked:
+        chart.grouping = "stacked"
+        chart.overlap = 100
+    r0, c0, r1, c1 = spec.data
+    data = Reference(ws, min_row=r0 + 1, min_col=c0 + 1, max_row=r1 + 1, max_col=c1 + 1)
+    chart.add_data(data, titles_from_data=True, from_rows=spec.series_in_rows)
+    q0, d0, q1, d1 = spec.categories
+    chart.set_categories(Reference(ws, min_row=q0 + 1, min_col=d0 + 1, max_row=q1 + 1, max_col=d1 + 1))
+    chart.y_axis.title = spec.y_title
+    chart.x_axis.title = spec.x_title
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.width, chart.height = spec.width_cm, spec.height_cm
+    return chart
 
 
 def new_book(layouts: Iterable[SheetLayout], render_extra: Callable[[Any, SheetLayout], None] | None = None):
@@ -146,7 +170,39 @@ def new_book(layouts: Iterable[SheetLayout], render_extra: Callable[[Any, SheetL
     return wb
 
 
+def _stamp(wb: Any) -> None:
+    """Document properties from made.now(), so SOURCE_DATE_EPOCH makes the output repeatable."""
+    from .made import now
+
+    wb.properties.creator = "xlpy"
+    wb.properties.created = wb.properties.modified = now()
+
+
 def write_book(path: str | os.PathLike[str], layouts: Iterable[SheetLayout],
                render_extra: Callable[[Any, SheetLayout], None] | None = None) -> None:
     wb = new_book(layouts, render_extra)
+    _stamp(wb)
+    atomic_write(path, wb.save)
+
+
+def replace_sheets(path: str | os.PathLike[str], layouts: Iterable[SheetLayout], owned: Iterable[str]) -> None:
+    """Write `layouts` into an existing workbook: xlpy's own sheets (`owned`) are dropped and re-created at the
+    end; every other sheet is left as it is. The caller has checked that openpyxl can carry the file over."""
+    from openpyxl import load_workbook
+
+    from .labels import normalise
+
+    keep_vba = Path(path).suffix.lower() == ".xlsm"
+    wb = load_workbook(path, keep_vba=keep_vba, keep_links=True, rich_text=True)
+    owned_names = {normalise(n) for n in owned}
+    active = wb.active.title if wb.active is not None else None
+    for ws in list(wb.worksheets):
+        if normalise(ws.title) in owned_names:
+            wb.remove(ws)
+    styles = _StyleCache()
+    for layout in layouts:
+        ws = wb.create_sheet(layout.name)
+        render_sheet(ws, layout, styles)
+    if active is not None and active in wb.sheetnames:
+        wb.active = wb.sheetnames.index(active)
     atomic_write(path, wb.save)

@@ -1,0 +1,57 @@
+"""The consolidation jobs the command line (and the ribbon's "Hent afdelinger") run: find and check workbooks,
+consolidate, and write the summary sheets — to a new workbook, or into the one workbook given."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .collect import check_many, find_workbooks
+from .compute import DEFAULT_RATE
+from .consolidate import Consolidation, consolidate
+from .findings import finding
+from .labels import SUMMARY_SHEETS
+from .mark import unsafe_reason
+from .pipeline import check_files
+from .summary import summary_layouts
+
+
+def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: int | None = None,
+                      rate: float = DEFAULT_RATE, lang: str = "da", jobs: int | None = None,
+                      on_files: Callable[[int], None] | None = None,
+                      progress: Callable[[int], None] | None = None) -> Consolidation:
+    """Folders and files in, one consolidated workbook out (written atomically when `output` is given)."""
+    files, found = find_workbooks(inputs)
+    if output is not None:
+        out = Path(output).resolve()
+        files = [f for f in files if Path(f).resolve() != out]  # never read our own previous output
+    if on_files:
+        on_files(len(files))
+    result = check_many(files, rate, jobs, progress)
+    result.findings = found + result.findings
+    c = consolidate(result, cutoff_year)
+    if output is not None:
+        from .xlsx import write_book
+
+        base = os.path.dirname(os.path.abspath(output))
+        write_book(output, summary_layouts(c, lang, link_base=base))
+    return c
+
+
+def consolidate_in_place(path: str, cutoff_year: int | None = None, rate: float = DEFAULT_RATE,
+                         lang: str = "da") -> Consolidation:
+    """xlpy's sheets (Overblik, Nøgletal, Pr. år, Pr. område, Fejl) added to or replaced in `path`; every other
+    sheet and cell is left as it was. A workbook openpyxl could damage is left untouched, with a finding."""
+    result = check_files([path], rate)
+    c = consolidate(result, cutoff_year)
+    if not result.files_read:
+        return c
+    reason = unsafe_reason(path)
+    if reason:
+        c.findings.append(finding("mark-not-possible", path, reason=reason))
+        return c
+    from .xlsx import replace_sheets
+
+    replace_sheets(path, summary_layouts(c, lang, in_book=path), owned=SUMMARY_SHEETS)
+    return c

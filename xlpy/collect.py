@@ -1,0 +1,73 @@
+"""Batch input: find the department workbooks in folders and check them, in parallel where that is faster."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .compute import DEFAULT_RATE
+from .findings import Finding, finding
+from .pipeline import Result, check_files
+
+EXTENSIONS = (".xlsx", ".xlsm")
+PARALLEL_FROM = 16  # below this many files, starting worker processes costs more than it saves
+
+
+def find_workbooks(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[Finding]]:
+    """Files as given, and .xlsx/.xlsm found recursively in folders (sorted, so runs are deterministic). Excel's
+    ~$ lock files are skipped with an info finding; a folder with no workbook is a finding."""
+    files: list[str] = []
+    findings: list[Finding] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found = []
+            for p in sorted(path.rglob("*")):
+                if not p.is_file() or p.suffix.lower() not in EXTENSIONS:
+                    continue
+                if p.name.startswith("~$"):
+                    findings.append(finding("lock-file-skipped", str(p)))
+                    continue
+                found.append(str(p))
+            if not found:
+                findings.append(finding("no-workbooks", str(path), path=str(path)))
+            files += found
+        else:
+            files.append(str(path))  # a missing or odd file becomes a finding when it is read
+    return list(dict.fromkeys(files)), findings
+
+
+def _check_chunk(args: tuple[Sequence[str], float]) -> Result:
+    paths, rate = args
+    return check_files(paths, rate, cross_file_checks=False)
+
+
+def check_many(files: Sequence[str], rate: float = DEFAULT_RATE, jobs: int | None = None,
+               progress: Callable[[int], None] | None = None) -> Result:
+    """check_files over many files; worker processes when there are enough files and cores. Results keep the
+    order of `files`."""
+    from .consolidate import merge
+    from .validate import duplicate_case_numbers
+
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(files) < PARALLEL_FROM:
+        parts = []
+        for path in files:
+            parts.append(check_files([path], rate, cross_file_checks=False))
+            if progress:
+                progress(1)
+    else:
+        size = max(4, min(64, len(files) // (jobs * 8) or 1))
+        chunks = [list(files[i:i + size]) for i in range(0, len(files), size)]
+        parts = []
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for chunk, part in zip(chunks, pool.map(_check_chunk, [(c, rate) for c in chunks])):
+                parts.append(part)
+                if progress:
+                    progress(len(chunk))
+    result = merge(parts)
+    if len(result.files_read) > 1:
+        result.findings += duplicate_case_numbers((r.case for r in result.cases), across_files=True)
+    return result

@@ -1,0 +1,236 @@
+"""Consolidation: many checked cases in, the figures of the summary sheets out (plain data, amounts in kr.).
+
+Totals by year run over the union of all cases' years. A case counts once in every total; it belongs to its
+primary area (the first of "A; B") for amounts, and to all its areas and categories for the counts of examples
+per area and per category (KL's catalogue prints one example under several). Cases without yearly figures are
+counted but add nothing to the sums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from .compute import running_sum
+from .findings import Finding, Severity, finding
+from .labels import normalise
+from .pipeline import CaseResult, Result
+
+NO_AREA = "(uden område)"
+
+
+@dataclass
+class Totals:
+    saving: list[float]
+    investment: list[float]
+    net: list[float]
+    cumulative: list[float]
+    cases: int = 0
+
+    @classmethod
+    def empty(cls, n: int) -> "Totals":
+        return cls([0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n)
+
+    def add(self, result: CaseResult, offset: int) -> None:
+        f = result.figures
+        self.cases += 1
+        for i, _ in enumerate(f.years):
+            j = offset + i
+            self.saving[j] += f.saving[i]
+            self.investment[j] += f.investment[i]
+            self.net[j] += f.net[i]
+
+    def finish(self) -> None:
+        self.saving = [round(v, 2) for v in self.saving]
+        self.investment = [round(v, 2) for v in self.investment]
+        self.net = [round(v, 2) for v in self.net]
+        self.cumulative = running_sum(self.net)
+
+
+@dataclass
+class KeyFigures:
+    cases: int
+    first_year: int | None
+    last_year: int | None
+    areas: int
+    investment: float
+    saving: float
+    net: float
+
+    @property
+    def return_per_krone(self) -> float | None:
+        return self.saving / self.investment if self.investment > 0 else None
+
+
+@dataclass
+class Consolidation:
+    results: list[CaseResult]
+    years: list[int]
+    total: Totals
+    by_area: dict[str, Totals]
+    counts_by_area_year: dict[str, list[int]]
+    examples_by_area: dict[str, int]
+    examples_by_category: dict[str, int]
+    whole: KeyFigures
+    cut: KeyFigures
+    cutoff_year: int | None
+    findings: list[Finding]
+    files_read: list[str]
+    files_skipped: list[tuple[str, str]]  # (file, finding code)
+    errors_by_case: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @property
+    def sources(self) -> list[str]:
+        return self.files_read + [f for f, _ in self.files_skipped]
+
+    def severity_counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Severity}
+        for f in self.findings:
+            counts[f.severity.value] += 1
+        return counts
+
+
+def primary_area(result: CaseResult) -> str:
+    areas = result.case.values("area")
+    return areas[0] if areas else NO_AREA
+
+
+def _signature(result: CaseResult) -> tuple | None:
+    """Identical title and table: the same case, whatever its number says."""
+    f = result.figures
+    if not result.case.title or not f.has_amounts:
+        return None
+    return (normalise(result.case.title), tuple(f.years), tuple(f.one_off), tuple(f.recurring), tuple(f.saving))
+
+
+def duplicate_cases(results: Sequence[CaseResult]) -> list[Finding]:
+    """Across files: the same title and table in two files, whatever the case numbers say. (Same Case nr. with the
+    same Kommune and Forvaltning is validate.duplicate_case_numbers.)"""
+    seen: dict[tuple, CaseResult] = {}
+    out = []
+    for r in results:
+        key = _signature(r)
+        if key is None:
+            continue
+        first = seen.setdefault(key, r)
+        if first is not r and first.case.file != r.case.file:
+            out.append(finding("duplicate-case", r.case.file, r.case.sheet, r.case.cell_of("title"),
+                               other=f"{first.case.file}, {first.case.sheet}"))
+    return out
+
+
+def _key_figures(results: Sequence[CaseResult], years: Sequence[int], total: Totals, last: int | None) -> KeyFigures:
+    upto = [i for i, y in enumerate(years) if last is None or y <= last]
+    areas = {a for r in results for a in r.case.values("area")}
+    return KeyFigures(
+        cases=len(results),
+        first_year=years[0] if years else None,
+        last_year=(years[upto[-1]] if upto else None) if years else None,
+        areas=len(areas),
+        investment=round(sum(total.investment[i] for i in upto), 2),
+        saving=round(sum(total.saving[i] for i in upto), 2),
+        net=round(sum(total.net[i] for i in upto), 2),
+    )
+
+
+def default_cutoff(years: Sequence[int]) -> int | None:
+    """The budget year and three overslagsår: the first year + 3 (or the last year, if earlier)."""
+    return min(years[0] + 3, years[-1]) if years else None
+
+
+def consolidate(result: Result, cutoff_year: int | None = None) -> Consolidation:
+    results = list(result.cases)
+    with_years = [r for r in results if r.figures.years and r.figures.has_amounts]
+    counted = {id(r) for r in with_years}
+    first = min((r.figures.years[0] for r in with_years), default=None)
+    last = max((r.figures.years[-1] for r in with_years), default=None)
+    years = list(range(first, last + 1)) if first is not None and last is not None else []
+    n = len(years)
+
+    total = Totals.empty(n)
+    by_area: dict[str, Totals] = {}
+    counts: dict[str, list[int]] = {}
+    for r in results:
+        area = primary_area(r)
+        area_totals = by_area.setdefault(area, Totals.empty(n))
+        area_counts = counts.setdefault(area, [0] * n)
+        if id(r) in counted:
+            offset = r.figures.years[0] - first
+            total.add(r, offset)
+            area_totals.add(r, offset)
+            for i, _ in enumerate(r.figures.years):
+                area_counts[offset + i] += 1
+        else:
+            area_totals.cases += 1
+    total.cases = len(results)
+    total.finish()
+    for t in by_area.values():
+        t.finish()
+
+    examples_by_area: dict[str, int] = {}
+    examples_by_category: dict[str, int] = {}
+    for r in results:
+        for a in dict.fromkeys(r.case.values("area")) or [NO_AREA]:
+            examples_by_area[a] = examples_by_area.get(a, 0) + 1
+        for c in dict.fromkeys(r.case.values("category")):
+            examples_by_category[c] = examples_by_category.get(c, 0) + 1
+
+    findings = list(result.findings)
+    if len(result.files_read) > 1:
+        findings += duplicate_cases(results)
+    findings.sort(key=Finding.sort_key)
+    errors: dict[tuple[str, str], int] = {}
+    for f in findings:
+        if f.severity is Severity.ERROR and f.sheet:
+            errors[(f.file, f.sheet)] = errors.get((f.file, f.sheet), 0) + 1
+
+    cutoff = cutoff_year if cutoff_year is not None else default_cutoff(years)
+    skipped_reasons = {f.file: f.code for f in result.findings if f.file in set(result.files_skipped)}
+    return Consolidation(
+        results=results,
+        years=years,
+        total=total,
+        by_area=dict(sorted(by_area.items())),
+        counts_by_area_year=dict(sorted(counts.items())),
+        examples_by_area=dict(sorted(examples_by_area.items())),
+        examples_by_category=dict(sorted(examples_by_category.items())),
+        whole=_key_figures(results, years, total, None),
+        cut=_key_figures(results, years, total, cutoff),
+        cutoff_year=cutoff,
+        findings=findings,
+        files_read=list(result.files_read),
+        files_skipped=[(f, skipped_reasons.get(f, "file-unreadable")) for f in result.files_skipped],
+        errors_by_case=errors,
+    )
+
+
+def key_figures_json(c: Consolidation) -> dict:
+    from .numbers import as_json_number
+
+    def figures(k: KeyFigures) -> dict:
+        return {"cases": k.cases, "period": [k.first_year, k.last_year] if k.first_year else None, "areas": k.areas,
+                "total_investment": as_json_number(k.investment), "total_saving": as_json_number(k.saving),
+                "total_net": as_json_number(k.net),
+                "return_per_krone": None if k.return_per_krone is None else round(k.return_per_krone, 4)}
+
+    out = {**figures(c.whole), "files_read": len(c.files_read), "files_skipped": len(c.files_skipped)}
+    out["skipped"] = [{"file": f, "reason": code} for f, code in c.files_skipped]
+    out["cutoff_year"] = c.cutoff_year
+    out["until_cutoff"] = figures(c.cut)
+    out["by_area"] = [{"area": a, "cases": t.cases, "total_investment": as_json_number(sum(t.investment)),
+                       "total_saving": as_json_number(sum(t.saving)), "total_net": as_json_number(sum(t.net))}
+                      for a, t in c.by_area.items()]
+    out["examples_by_area"] = c.examples_by_area
+    out["examples_by_category"] = c.examples_by_category
+    out["findings"] = c.severity_counts()
+    return out
+
+
+def merge(results: Iterable[Result]) -> Result:
+    out = Result()
+    for r in results:
+        out.cases += r.cases
+        out.findings += r.findings
+        out.files_read += r.files_read
+        out.files_skipped += r.files_skipped
+    return out
