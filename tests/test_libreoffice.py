@@ -84,3 +84,70 @@ def test_template_renders_to_pdf(tmp_path):
 
     pdf = libreoffice.to_pdf(SAMPLES / "allerod_2021.xlsx", tmp_path / "allerod.pdf", timeout=180)
     assert pdf.read_bytes().startswith(b"%PDF-") and pdf.stat().st_size > 5000
+
+
+@pytest.fixture(scope="module")
+def consolidated(tmp_path_factory):
+    require(shutil.which("soffice") is not None, "LibreOffice (soffice) is not installed")
+    import libreoffice
+    from xlpy.batch import consolidate_files
+
+    out = tmp_path_factory.mktemp("consolidated")
+    book = out / "overblik.xlsx"
+    c = consolidate_files([str(SAMPLES / b) for b in BOOKS], str(book), cutoff_year=2024)
+    recalc = libreoffice.recalc_many([book], out / "lo", timeout=180)[0]
+    pdf = libreoffice.to_pdf(book, out / "overblik.pdf", timeout=180)
+    return c, book, recalc, pdf
+
+
+def _expected_formula_value(c, sheet, grid, row, col):
+    """What Python says a summary formula must give, found by the row's labels (None: not a known formula)."""
+    if sheet == "Nøgletal":
+        figures = c.whole if col == 1 else c.cut
+        label = grid[row][0]
+        if label.startswith("Nettobesparelse"):
+            return figures.net / 1e6
+        if label.startswith("Kr. igen"):
+            return figures.return_per_krone if figures.return_per_krone is not None else "–"
+    if sheet == "Pr. år":
+        area, label = grid[row][0], grid[row][1]
+        totals = c.total if area == "Alle" else c.by_area[area]
+        n = len(c.years)
+        series = {"Besparelse": totals.saving, "Investering": totals.investment, "Nettoresultat": totals.net,
+                  "Akk. nettoresultat": totals.cumulative}[label]
+        if col == 2 + n:
+            return sum(series) / 1000
+        return series[col - 2] / 1000
+    if sheet == "Pr. område":
+        return sum(c.by_area[grid[row][0]].net) / 1000
+    return None
+
+
+def test_consolidated_formulas_agree_with_python(consolidated):
+    from openpyxl import load_workbook
+
+    c, book, recalc, _ = consolidated
+    original = load_workbook(book)
+    engine = {s.name: s.grid for s in read_workbook(recalc).sheets}
+    formulas = 0
+    for ws in original.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                formulas += 1
+                want = _expected_formula_value(c, ws.title, engine[ws.title], cell.row - 1, cell.column - 1)
+                assert want is not None, f"no expectation for {ws.title}!{cell.coordinate} {cell.value}"
+                got = engine[ws.title][cell.row - 1][cell.column - 1]
+                assert got == (want if isinstance(want, str) else pytest.approx(want, abs=1e-6)), \
+                    f"{ws.title}!{cell.coordinate}"
+    assert formulas > 50
+
+
+def test_consolidated_renders_to_pdf(consolidated):
+    _, _, _, pdf = consolidated
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    import re
+
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+    assert pages >= 5  # one page or more for each of the five sheets

@@ -103,7 +103,7 @@ def _signature(result: CaseResult) -> tuple | None:
     return (normalise(result.case.title), tuple(f.years), tuple(f.one_off), tuple(f.recurring), tuple(f.saving))
 
 
-def duplicate_cases(results: Sequence[CaseResult]) -> list[Finding]:
+def duplicate_cases(results: Sequence[CaseResult], already: set[tuple[str, str]] = frozenset()) -> list[Finding]:
     """Across files: the same title and table in two files, whatever the case numbers say. (Same Case nr. with the
     same Kommune and Forvaltning is validate.duplicate_case_numbers.)"""
     seen: dict[tuple, CaseResult] = {}
@@ -113,7 +113,7 @@ def duplicate_cases(results: Sequence[CaseResult]) -> list[Finding]:
         if key is None:
             continue
         first = seen.setdefault(key, r)
-        if first is not r and first.case.file != r.case.file:
+        if first is not r and first.case.file != r.case.file and (r.case.file, r.case.sheet) not in already:
             out.append(finding("duplicate-case", r.case.file, r.case.sheet, r.case.cell_of("title"),
                                other=f"{first.case.file}, {first.case.sheet}"))
     return out
@@ -177,7 +177,8 @@ def consolidate(result: Result, cutoff_year: int | None = None) -> Consolidation
 
     findings = list(result.findings)
     if len(result.files_read) > 1:
-        findings += duplicate_cases(results)
+        flagged = {(f.file, f.sheet) for f in findings if f.code == "duplicate-case-nr"}
+        findings += duplicate_cases(results, flagged)  # one finding per duplicated case, not two
     findings.sort(key=Finding.sort_key)
     errors: dict[tuple[str, str], int] = {}
     for f in findings:
