@@ -2,6 +2,11 @@
 
     python samples/build.py            # rewrite every sample workbook
 
+- allerod_2021.xlsx, eksempel_uden_fejl.xlsx: built here.
+- kl_2016/: KL's B17 catalogue, one workbook per municipality (samples/kl.py).
+- afdelinger/: four department workbooks of Allerød Kommune with six deliberate mistakes (samples/afdelinger.py;
+  the mistakes are listed in afdelinger/README.md).
+
 The samples are committed; tests/test_samples.py compares them with a fresh build by values, formulas and
 formats, so after changing this script run it and review the diff (`xlpy validate`, `xlpy compute`).
 """
@@ -16,6 +21,10 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+import afdelinger  # noqa: E402
+import kl  # noqa: E402
 
 from xlpy.casesheet import CaseSpec, Gain, case_sheet, guide_sheet, lists_sheet  # noqa: E402
 from xlpy.xlsx import write_book  # noqa: E402
@@ -118,6 +127,8 @@ def build(out: Path) -> list[Path]:
         path = out / name
         write_book(path, [*(case_sheet(s) for s in specs), lists_sheet(), guide_sheet()])
         written.append(path)
+    written += kl.build(out)
+    written += afdelinger.build(out)
     return written
 
 

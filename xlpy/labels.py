@@ -141,5 +141,6 @@ REALISABILITY_STEPS = (1.0, 1.5, 2.0, 2.5, 3.0)
 LISTS_SHEET = "Lister"
 GUIDE_SHEET = "Vejledning"
 FINDINGS_SHEET = "Fejl"
+MARKS_SHEET = "xlpy_markeringer"  # hidden: where Validér remembers what each highlighted cell looked like
 SUMMARY_SHEETS = ("Overblik", "Nøgletal", "Pr. år", "Pr. område", FINDINGS_SHEET)
-NOT_CASE_SHEETS = {normalise(x) for x in (LISTS_SHEET, GUIDE_SHEET, *SUMMARY_SHEETS)}
+NOT_CASE_SHEETS = {normalise(x) for x in (LISTS_SHEET, GUIDE_SHEET, MARKS_SHEET, *SUMMARY_SHEETS)}

@@ -1,0 +1,305 @@
+"""`xlpy build-workbook`: assembles the ribbon workbook (workbook/xlpy.xlsm) on Linux, without Excel, from the text
+sources in workbook/ (DESIGN.md §7).
+
+Steps, in this order:
+  1. openpyxl writes the template sheets (xlpy.casesheet.template_sheets) plus xlwings' settings sheet to an .xlsx;
+  2. pyOpenVBA adds the VBA project: our ribbon callbacks (workbook/xlpy_ribbon.bas) and xlwings' standalone
+     module (xlwings.bas) and Dictionary.cls, read from the installed xlwings package;
+  3. a last pass over the zip sets the macro-enabled workbook content type, adds customUI/customUI.xml and
+     customUI/customUI14.xml with their package relationships, pins the document dates and the zip timestamps,
+     and writes the result atomically. It must come after any openpyxl save: openpyxl drops the customUI14
+     relationship.
+
+Same inputs (sources, xlpy, xlwings and pyOpenVBA versions) give a byte-identical file. The document dates are
+SOURCE_DATE_EPOCH when it is set, else 1980-01-01.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import shutil
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+SOURCES = Path(__file__).resolve().parent.parent / "workbook"
+DEFAULT_OUTPUT = SOURCES / "xlpy.xlsm"
+RIBBON_MODULE = "xlpy_ribbon.bas"
+
+NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+NS_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_MACRO_WORKBOOK = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+CT_VBA_PROJECT = "application/vnd.ms-office.vbaProject"
+REL_VBA_PROJECT = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+
+
+@dataclass(frozen=True)
+class CustomUIPart:
+    """One ribbon part: its file in workbook/, its place in the package, its root namespace and the type of the
+    package relationship that points at it ([MS-OI29500] 3.4.1.3/3.4.1.4, [MS-CUSTOMUI2])."""
+
+    source: str
+    part: str
+    namespace: str
+    rel_type: str
+
+
+CUSTOM_UI_PARTS = (
+    CustomUIPart("customUI.xml", "customUI/customUI.xml",  # Office 2007; ignored by 2010+ when customUI14 exists
+                 "http://schemas.microsoft.com/office/2006/01/customui",
+                 "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"),
+    CustomUIPart("customUI14.xml", "customUI/customUI14.xml",  # Office 2010 and later
+                 "http://schemas.microsoft.com/office/2009/07/customui",
+                 "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"),
+)
+
+# xlwings' per-workbook settings (xlwings.bas GetConfigFromSheet): keys in column A from A1 down to the first
+# empty cell, values in column B, keys compared in upper case. A key present with an empty value still overrides
+# the add-in / ~/.xlwings/xlwings.conf settings, so an *active* sheet must hold only the keys that are set.
+# xlwings' own standalone quickstart ships these rows on an inactive sheet "_xlwings.conf"; renaming it to
+# "xlwings.conf" activates it. We do the same unless an interpreter is given.
+CONFIG_SHEET = "xlwings.conf"
+INACTIVE_CONFIG_SHEET = "_xlwings.conf"
+QUICKSTART_CONFIG: tuple[tuple[str, object], ...] = (
+    ("Interpreter_Win", "python"), ("Interpreter_Mac", None), ("PYTHONPATH", None), ("Conda Path", None),
+    ("Conda Env", None), ("UDF Modules", None), ("Debug UDFs", False), ("Use UDF Server", False),
+    ("Show Console", False),
+)
+CONFIG_HELP_INACTIVE = (
+    "Sådan bruges arket:",
+    'Omdøb arket til "xlwings.conf" (uden understregen foran) for at slå indstillingerne til. '
+    "De skal stå fra celle A1 og ned uden tomme rækker.",
+    "Skriv stien til den Python, hvor xlpy er installeret, ud for Interpreter_Win, "
+    r"fx %LOCALAPPDATA%\Programs\Python\Python311\pythonw.exe.",
+    "Når arket er slået til, går det forud for indstillingerne i xlwings-tilføjelsesprogrammet "
+    r"(%USERPROFILE%\.xlwings\xlwings.conf). Slet en række for at bruge tilføjelsesprogrammets værdi.",
+)
+CONFIG_HELP_ACTIVE = (
+    "Sådan bruges arket:",
+    "Indstillingerne står fra celle A1 og ned uden tomme rækker og går forud for xlwings-tilføjelsesprogrammets.",
+    "Slet en række (eller omdøb arket til _xlwings.conf) for at bruge tilføjelsesprogrammets værdi.",
+)
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+# --------------------------------------------------------------------------- sources
+def xlwings_dir() -> Path:
+    import xlwings
+
+    return Path(xlwings.__file__).resolve().parent
+
+
+def crlf(text: str) -> str:
+    return "\r\n".join(text.splitlines()) + "\r\n"
+
+
+def module_name(source: str, fallback: str) -> str:
+    match = re.search(r'^Attribute VB_Name = "([^"]+)"', source, re.MULTILINE)
+    return match.group(1) if match else fallback
+
+
+def vba_modules(sources: Path = SOURCES) -> list[tuple[str, str, bool]]:
+    """(name, CRLF source, is_class) for every module the project gets: ours, then xlwings.bas and Dictionary.cls
+    from the installed xlwings (the VBE exports them in cp1252)."""
+    ours = sources / RIBBON_MODULE
+    text = ours.read_bytes().decode("utf-8")
+    if not text.isascii():
+        raise BuildError(f"{ours} must be ASCII (the VBA project stores source as cp1252)")
+    xlw = xlwings_dir()
+    modules = [(module_name(text, ours.stem), crlf(text), False)]
+    for path, is_class in ((xlw / "xlwings.bas", False), (xlw / "addin" / "Dictionary.cls", True)):
+        if not path.is_file():
+            raise BuildError(f"{path} not found: is xlwings installed completely?")
+        source = path.read_bytes().decode("cp1252")
+        modules.append((module_name(source, path.stem), crlf(source), is_class))
+    return modules
+
+
+def custom_ui(sources: Path = SOURCES) -> dict[str, bytes]:
+    """{package part: bytes} for both ribbon parts, each checked to be well-formed with the right namespace."""
+    from defusedxml.ElementTree import fromstring
+
+    parts = {}
+    for ui in CUSTOM_UI_PARTS:
+        data = (sources / ui.source).read_bytes()
+        try:
+            root = fromstring(data)
+        except ET.ParseError as exc:
+            raise BuildError(f"{sources / ui.source}: {exc}") from exc
+        if root.tag != f"{{{ui.namespace}}}customUI":
+            raise BuildError(f"{sources / ui.source}: root must be customUI in namespace {ui.namespace}")
+        parts[ui.part] = data
+    return parts
+
+
+# --------------------------------------------------------------------------- steps
+def config_rows(interpreter: str | None) -> tuple[str, list[tuple[str, object]], Sequence[str]]:
+    if interpreter:
+        return CONFIG_SHEET, [("Interpreter_Win", interpreter)], CONFIG_HELP_ACTIVE
+    return INACTIVE_CONFIG_SHEET, list(QUICKSTART_CONFIG), CONFIG_HELP_INACTIVE
+
+
+def write_sheets(path: Path, interpreter: str | None = None) -> None:
+    """Step 1: the template sheets, then xlwings' settings sheet, with openpyxl."""
+    from openpyxl.styles import Font
+
+    from .casesheet import template_sheets
+    from .xlsx import new_book
+
+    wb = new_book(template_sheets())
+    name, rows, help_lines = config_rows(interpreter)
+    ws = wb.create_sheet(name)
+    for row, (key, value) in enumerate(rows, start=1):
+        ws.cell(row, 1, key)
+        if value is not None:
+            ws.cell(row, 2, value)
+    first_help = len(rows) + 4  # three empty rows end xlwings' key list, as in its quickstart
+    for offset, line in enumerate(help_lines):
+        ws.cell(first_help + offset, 1, line).font = Font(bold=offset == 0)
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 50
+    wb.active = 0
+    wb.properties.creator = "xlpy"
+    wb.save(path)
+
+
+def add_vba_project(xlsm: Path, sources: Path = SOURCES) -> None:
+    """Step 2: pyOpenVBA adds ThisWorkbook, a document module per sheet, and our three modules."""
+    from pyopenvba import ExcelFile, VBAModuleKind
+
+    with ExcelFile(xlsm) as wb:
+        project = wb.add_vba_project()
+        for name, source, is_class in vba_modules(sources):
+            project.add_module(name, source, kind=VBAModuleKind.other if is_class else VBAModuleKind.standard)
+        wb.save()
+
+
+def document_date() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
+    if epoch and epoch.isdigit():
+        when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _xml(root: ET.Element, namespace: str) -> bytes:
+    body = ET.tostring(root, encoding="unicode", default_namespace=namespace)
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + body).encode("utf-8")
+
+
+def _content_types(data: bytes) -> bytes:
+    from defusedxml.ElementTree import fromstring
+
+    root = fromstring(data)
+    overrides = {o.get("PartName"): o for o in root.findall(f"{{{NS_CT}}}Override")}
+    defaults = {d.get("Extension", "").lower(): d for d in root.findall(f"{{{NS_CT}}}Default")}
+    if "/xl/workbook.xml" not in overrides:
+        raise BuildError("[Content_Types].xml has no entry for /xl/workbook.xml")
+    overrides["/xl/workbook.xml"].set("ContentType", CT_MACRO_WORKBOOK)
+    bin_type = defaults.get("bin")
+    if "/xl/vbaProject.bin" not in overrides and (bin_type is None or bin_type.get("ContentType") != CT_VBA_PROJECT):
+        ET.SubElement(root, f"{{{NS_CT}}}Override", PartName="/xl/vbaProject.bin", ContentType=CT_VBA_PROJECT)
+    if "xml" not in defaults:
+        ET.SubElement(root, f"{{{NS_CT}}}Default", Extension="xml", ContentType="application/xml")
+    return _xml(root, NS_CT)
+
+
+def _package_rels(data: bytes) -> bytes:
+    """The package relationships with exactly one relationship per customUI part."""
+    from defusedxml.ElementTree import fromstring
+
+    root = fromstring(data)
+    ui_types = {ui.rel_type for ui in CUSTOM_UI_PARTS}
+    for rel in root.findall(f"{{{NS_REL}}}Relationship"):
+        if rel.get("Type") in ui_types:
+            root.remove(rel)
+    used = {int(m.group(1)) for rel in root for m in [re.fullmatch(r"rId(\d+)", rel.get("Id", ""))] if m}
+    next_id = max(used, default=0) + 1
+    for ui in CUSTOM_UI_PARTS:
+        ET.SubElement(root, f"{{{NS_REL}}}Relationship", Id=f"rId{next_id}", Type=ui.rel_type, Target=ui.part)
+        next_id += 1
+    return _xml(root, NS_REL)
+
+
+def _core_properties(data: bytes) -> bytes:
+    stamp = document_date()
+    text = data.decode("utf-8")
+    for tag in ("created", "modified"):
+        text = re.sub(rf"(<dcterms:{tag}\b[^>]*>)[^<]*(</dcterms:{tag}>)", rf"\g<1>{stamp}\g<2>", text)
+    return text.encode("utf-8")
+
+
+def finish_package(xlsm: Path, out: str | os.PathLike[str], sources: Path = SOURCES) -> None:
+    """Step 3: content types, ribbon parts and relationships, fixed dates; [Content_Types].xml first, as Office
+    writes it, and every zip entry dated 1980-01-01."""
+    with zipfile.ZipFile(xlsm) as zin:
+        parts = {info.filename: zin.read(info) for info in zin.infolist()}
+    if "xl/vbaProject.bin" not in parts:
+        raise BuildError("pyOpenVBA wrote no xl/vbaProject.bin")
+    if REL_VBA_PROJECT not in parts.get("xl/_rels/workbook.xml.rels", b"").decode("utf-8"):
+        raise BuildError("xl/_rels/workbook.xml.rels has no vbaProject relationship")
+    parts["[Content_Types].xml"] = _content_types(parts["[Content_Types].xml"])
+    parts["_rels/.rels"] = _package_rels(parts["_rels/.rels"])
+    if "docProps/core.xml" in parts:
+        parts["docProps/core.xml"] = _core_properties(parts["docProps/core.xml"])
+    for part in [p for p in parts if p.startswith("customUI/")]:
+        del parts[part]
+    parts.update(custom_ui(sources))
+    order = ["[Content_Types].xml", "_rels/.rels"] + [p for p in parts if p not in ("[Content_Types].xml",
+                                                                                    "_rels/.rels")]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, parts[name])
+
+
+def build_workbook(path: str | os.PathLike[str] = DEFAULT_OUTPUT, *, sources: str | os.PathLike[str] = SOURCES,
+                   interpreter: str | None = None) -> Path:
+    """Build the ribbon workbook at `path` (written atomically) from the text sources in `sources`.
+
+    `interpreter`: a Python for xlwings' Interpreter_Win (e.g. r"%LOCALAPPDATA%\\xlpy\\pythonw.exe"); it gives an
+    active "xlwings.conf" sheet. Without it the workbook carries xlwings' inactive "_xlwings.conf" sheet and uses
+    the xlwings add-in's settings (or "python" on PATH)."""
+    from .xlsx import atomic_write
+
+    target, sources = Path(path), Path(sources)
+    if target.suffix.lower() != ".xlsm":
+        raise BuildError(f"{target}: the ribbon workbook must be an .xlsm file")
+    with tempfile.TemporaryDirectory(prefix="xlpy-ribbon-") as tmp:
+        sheets, macro = Path(tmp) / "sheets.xlsx", Path(tmp) / "macro.xlsm"
+        write_sheets(sheets, interpreter)
+        shutil.copyfile(sheets, macro)  # pyOpenVBA decides by the .xlsm suffix
+        add_vba_project(macro, sources)
+        atomic_write(target, lambda tmp_path: finish_package(macro, tmp_path, sources))
+    return target
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m xlpy.ribbon", description=__doc__.split("\n\n")[0])
+    parser.add_argument("-o", "--output", default=str(DEFAULT_OUTPUT), help="the .xlsm to write (%(default)s)")
+    parser.add_argument("--sources", default=str(SOURCES), help="folder with customUI*.xml and %s" % RIBBON_MODULE)
+    parser.add_argument("--interpreter", help="Interpreter_Win for an active xlwings.conf sheet")
+    args = parser.parse_args(argv)
+    try:
+        out = build_workbook(args.output, sources=args.sources, interpreter=args.interpreter)
+    except (BuildError, OSError, ImportError) as exc:
+        print(f"xlpy build-workbook: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
