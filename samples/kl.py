@@ -180,7 +180,7 @@ TABLE_MAPS: dict[str, TableMap] = {
              "ikke caserækker og er udeladt."),
 }
 
-# Tables of the catalogue that are left out, and why (reported by build.py's --explain; see the report).
+# Tables of the catalogue that are left out, and why (also in kl_2016/README.md).
 EXCLUDED = {
     "KL021": "one yearly figure, no year columns",
     "KL027": "an 'Etablering' column, a row without label and effects whose sign is not stated",

@@ -17,8 +17,10 @@ def column_letter(col: int) -> str:
     return letters
 
 
-def a1(row: int, col: int) -> str:
-    """0-based row and column -> "B7"."""
+def a1(row: int, col: int, absolute: bool = False) -> str:
+    """0-based row and column -> "B7" (or "$B$7")."""
+    if absolute:
+        return f"${column_letter(col)}${row + 1}"
     return f"{column_letter(col)}{row + 1}"
 
 

@@ -40,6 +40,7 @@ class Case:
     year_cols: list[int] = field(default_factory=list)
     header_row: int = 0
     label_col: int = 0
+    counted_col: int | None = None  # the "Medregnes" column, when the sheet has one
     rows: dict[str, Row] = field(default_factory=dict)  # one_off, recurring, investment, saving_total, net, cumulative
     gains: list[Row] = field(default_factory=list)
     unreadable: set[int] = field(default_factory=set)  # year indexes where an input amount could not be read

@@ -175,6 +175,7 @@ class _Reader:
                          year=Plain(years[i]))
         case.years, case.year_cols = years, year_cols
         counted_col = self.header_col(header_row, label_col, COUNTED_HEADER)
+        case.counted_col = counted_col
 
         seen_investment = seen_end = False
         last_row = table_rows[-1][0]

@@ -23,7 +23,6 @@ import re
 import shutil
 import sys
 import tempfile
-import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,10 +73,10 @@ QUICKSTART_CONFIG: tuple[tuple[str, object], ...] = (
 )
 CONFIG_HELP_INACTIVE = (
     "Sådan bruges arket:",
-    'Omdøb arket til "xlwings.conf" (uden understregen foran) for at slå indstillingerne til. '
+    'Omdøb arket til "xlwings.conf" (uden "_" foran) for at slå indstillingerne til. '
     "De skal stå fra celle A1 og ned uden tomme rækker.",
     "Skriv stien til den Python, hvor xlpy er installeret, ud for Interpreter_Win, "
-    r"fx %LOCALAPPDATA%\Programs\Python\Python311\pythonw.exe.",
+    r"fx %LOCALAPPDATA%\Programs\Python\Python311\python.exe.",
     "Når arket er slået til, går det forud for indstillingerne i xlwings-tilføjelsesprogrammet "
     r"(%USERPROFILE%\.xlwings\xlwings.conf). Slet en række for at bruge tilføjelsesprogrammets værdi.",
 )
@@ -127,14 +126,14 @@ def vba_modules(sources: Path = SOURCES) -> list[tuple[str, str, bool]]:
 
 def custom_ui(sources: Path = SOURCES) -> dict[str, bytes]:
     """{package part: bytes} for both ribbon parts, each checked to be well-formed with the right namespace."""
-    from defusedxml.ElementTree import fromstring
+    from defusedxml.ElementTree import ParseError, fromstring
 
     parts = {}
     for ui in CUSTOM_UI_PARTS:
         data = (sources / ui.source).read_bytes()
         try:
             root = fromstring(data)
-        except ET.ParseError as exc:
+        except ParseError as exc:
             raise BuildError(f"{sources / ui.source}: {exc}") from exc
         if root.tag != f"{{{ui.namespace}}}customUI":
             raise BuildError(f"{sources / ui.source}: root must be customUI in namespace {ui.namespace}")
@@ -173,13 +172,13 @@ def write_sheets(path: Path, interpreter: str | None = None) -> None:
     wb.save(path)
 
 
-def add_vba_project(xlsm: Path, sources: Path = SOURCES) -> None:
-    """Step 2: pyOpenVBA adds ThisWorkbook, a document module per sheet, and our three modules."""
+def add_vba_project(xlsm: Path, modules: Sequence[tuple[str, str, bool]]) -> None:
+    """Step 2: pyOpenVBA adds ThisWorkbook, a document module per sheet, and `modules` (see vba_modules)."""
     from pyopenvba import ExcelFile, VBAModuleKind
 
     with ExcelFile(xlsm) as wb:
         project = wb.add_vba_project()
-        for name, source, is_class in vba_modules(sources):
+        for name, source, is_class in modules:
             project.add_module(name, source, kind=VBAModuleKind.other if is_class else VBAModuleKind.standard)
         wb.save()
 
@@ -192,43 +191,51 @@ def document_date() -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _xml(root: ET.Element, namespace: str) -> bytes:
-    body = ET.tostring(root, encoding="unicode", default_namespace=namespace)
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + body).encode("utf-8")
+def _elements(text: str, tag: str) -> list[str]:
+    return re.findall(rf"<{tag}\b[^>]*/>", text)
+
+
+def _attr(element: str, name: str) -> str | None:
+    match = re.search(rf'\b{name}="([^"]*)"', element)
+    return match.group(1) if match else None
+
+
+def _append(text: str, closing: str, element: str) -> str:
+    if closing not in text:
+        raise BuildError(f"no {closing} in a package part")
+    return text.replace(closing, element + closing)
 
 
 def _content_types(data: bytes) -> bytes:
-    from defusedxml.ElementTree import fromstring
-
-    root = fromstring(data)
-    overrides = {o.get("PartName"): o for o in root.findall(f"{{{NS_CT}}}Override")}
-    defaults = {d.get("Extension", "").lower(): d for d in root.findall(f"{{{NS_CT}}}Default")}
-    if "/xl/workbook.xml" not in overrides:
-        raise BuildError("[Content_Types].xml has no entry for /xl/workbook.xml")
-    overrides["/xl/workbook.xml"].set("ContentType", CT_MACRO_WORKBOOK)
-    bin_type = defaults.get("bin")
-    if "/xl/vbaProject.bin" not in overrides and (bin_type is None or bin_type.get("ContentType") != CT_VBA_PROJECT):
-        ET.SubElement(root, f"{{{NS_CT}}}Override", PartName="/xl/vbaProject.bin", ContentType=CT_VBA_PROJECT)
-    if "xml" not in defaults:
-        ET.SubElement(root, f"{{{NS_CT}}}Default", Extension="xml", ContentType="application/xml")
-    return _xml(root, NS_CT)
+    """Edited as text (openpyxl and pyOpenVBA write one element per entry), so nothing else changes."""
+    text = data.decode("utf-8")
+    workbook = [o for o in _elements(text, "Override") if _attr(o, "PartName") == "/xl/workbook.xml"]
+    if len(workbook) != 1:
+        raise BuildError("[Content_Types].xml has no single entry for /xl/workbook.xml")
+    text = text.replace(workbook[0], f'<Override PartName="/xl/workbook.xml" ContentType="{CT_MACRO_WORKBOOK}"/>')
+    defaults = {(_attr(d, "Extension") or "").lower(): _attr(d, "ContentType") for d in _elements(text, "Default")}
+    overrides = {_attr(o, "PartName") for o in _elements(text, "Override")}
+    if "/xl/vbaProject.bin" not in overrides and defaults.get("bin") != CT_VBA_PROJECT:
+        text = _append(text, "</Types>", f'<Override PartName="/xl/vbaProject.bin" ContentType="{CT_VBA_PROJECT}"/>')
+    if "xml" not in defaults:  # the customUI parts are application/xml
+        text = _append(text, "</Types>", '<Default Extension="xml" ContentType="application/xml"/>')
+    return text.encode("utf-8")
 
 
 def _package_rels(data: bytes) -> bytes:
     """The package relationships with exactly one relationship per customUI part."""
-    from defusedxml.ElementTree import fromstring
-
-    root = fromstring(data)
+    text = data.decode("utf-8")
     ui_types = {ui.rel_type for ui in CUSTOM_UI_PARTS}
-    for rel in root.findall(f"{{{NS_REL}}}Relationship"):
-        if rel.get("Type") in ui_types:
-            root.remove(rel)
-    used = {int(m.group(1)) for rel in root for m in [re.fullmatch(r"rId(\d+)", rel.get("Id", ""))] if m}
+    for rel in _elements(text, "Relationship"):
+        if _attr(rel, "Type") in ui_types:
+            text = text.replace(rel, "")
+    used = [int(m) for rel in _elements(text, "Relationship") for m in re.findall(r"^rId(\d+)$", _attr(rel, "Id") or "")]
     next_id = max(used, default=0) + 1
     for ui in CUSTOM_UI_PARTS:
-        ET.SubElement(root, f"{{{NS_REL}}}Relationship", Id=f"rId{next_id}", Type=ui.rel_type, Target=ui.part)
+        text = _append(text, "</Relationships>",
+                       f'<Relationship Id="rId{next_id}" Type="{ui.rel_type}" Target="{ui.part}"/>')
         next_id += 1
-    return _xml(root, NS_REL)
+    return text.encode("utf-8")
 
 
 def _core_properties(data: bytes) -> bytes:
@@ -239,7 +246,7 @@ def _core_properties(data: bytes) -> bytes:
     return text.encode("utf-8")
 
 
-def finish_package(xlsm: Path, out: str | os.PathLike[str], sources: Path = SOURCES) -> None:
+def finish_package(xlsm: Path, out: str | os.PathLike[str], ribbon: dict[str, bytes]) -> None:
     """Step 3: content types, ribbon parts and relationships, fixed dates; [Content_Types].xml first, as Office
     writes it, and every zip entry dated 1980-01-01."""
     with zipfile.ZipFile(xlsm) as zin:
@@ -254,7 +261,7 @@ def finish_package(xlsm: Path, out: str | os.PathLike[str], sources: Path = SOUR
         parts["docProps/core.xml"] = _core_properties(parts["docProps/core.xml"])
     for part in [p for p in parts if p.startswith("customUI/")]:
         del parts[part]
-    parts.update(custom_ui(sources))
+    parts.update(ribbon)
     order = ["[Content_Types].xml", "_rels/.rels"] + [p for p in parts if p not in ("[Content_Types].xml",
                                                                                     "_rels/.rels")]
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -269,7 +276,7 @@ def build_workbook(path: str | os.PathLike[str] = DEFAULT_OUTPUT, *, sources: st
                    interpreter: str | None = None) -> Path:
     """Build the ribbon workbook at `path` (written atomically) from the text sources in `sources`.
 
-    `interpreter`: a Python for xlwings' Interpreter_Win (e.g. r"%LOCALAPPDATA%\\xlpy\\pythonw.exe"); it gives an
+    `interpreter`: a Python for xlwings' Interpreter_Win (e.g. r"%LOCALAPPDATA%\\xlpy\\python.exe"); it gives an
     active "xlwings.conf" sheet. Without it the workbook carries xlwings' inactive "_xlwings.conf" sheet and uses
     the xlwings add-in's settings (or "python" on PATH)."""
     from .xlsx import atomic_write
@@ -277,12 +284,13 @@ def build_workbook(path: str | os.PathLike[str] = DEFAULT_OUTPUT, *, sources: st
     target, sources = Path(path), Path(sources)
     if target.suffix.lower() != ".xlsm":
         raise BuildError(f"{target}: the ribbon workbook must be an .xlsm file")
+    ribbon, modules = custom_ui(sources), vba_modules(sources)  # check every source before writing anything
     with tempfile.TemporaryDirectory(prefix="xlpy-ribbon-") as tmp:
         sheets, macro = Path(tmp) / "sheets.xlsx", Path(tmp) / "macro.xlsm"
         write_sheets(sheets, interpreter)
         shutil.copyfile(sheets, macro)  # pyOpenVBA decides by the .xlsm suffix
-        add_vba_project(macro, sources)
-        atomic_write(target, lambda tmp_path: finish_package(macro, tmp_path, sources))
+        add_vba_project(macro, modules)
+        atomic_write(target, lambda tmp_path: finish_package(macro, tmp_path, ribbon))
     return target
 
 

@@ -43,7 +43,8 @@ def findings_layout(findings: Sequence[Finding], made: str, lang: str = "da", in
             link = sheet_link(f.sheet, f.cell) if f.sheet else None
         elif file_links and f.file in file_links:
             link = file_links[f.file] + (sheet_link(f.sheet, f.cell) if f.sheet else "")
-        sheet.put(r, 2, f.file, "link" if link and not f.sheet else "text", link if not f.sheet else None)
+        shown = os.path.basename(f.file) if in_book is not None and f.file == in_book else f.file
+        sheet.put(r, 2, shown, "link" if link and not f.sheet else "text", link if not f.sheet else None)
         sheet.put(r, 3, f.sheet or "")
         sheet.put(r, 4, f.cell or "", "link" if link and f.sheet else "text", link if f.sheet else None)
         sheet.put(r, 5, f.message(lang), "text")

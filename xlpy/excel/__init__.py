@@ -253,15 +253,32 @@ def compute(book: Any, rate: float | None = None) -> list[CaseResult]:
             row = case.rows.get(key)
             if row is None:
                 continue
-            empty = [i for i, v in enumerate(row.values) if v is None and (
-                row.row >= len(grid) or case.year_cols[i] >= len(grid[row.row]) or
-                grid[row.row][case.year_cols[i]] in ("", None))]
+            formulas = _formulas(sheet, row.row, case.year_cols)
+            empty = [i for i, v in enumerate(row.values)
+                     if v is None and i not in case.unreadable and not formulas[i] and (
+                         row.row >= len(grid) or case.year_cols[i] >= len(grid[row.row]) or
+                         grid[row.row][case.year_cols[i]] in ("", None))]
             for start, stop in _contiguous(empty):
                 cells = [[values[i] / case.factor for i in range(start, stop + 1)]]
                 sheet.range(a1(row.row, case.year_cols[start])).value = cells
     _alert(book, f"{len(results)} case(s) beregnet." if results else
            "Projektmappen har ingen caseark. Brug »Ny case« for at oprette et.")
     return results
+
+
+def _formulas(sheet: Any, row: int, cols: Sequence[int]) -> list[bool]:
+    """Which cells of a row hold a formula (one read for the row). Hosts that cannot say (the remote engine,
+    xlwings Lite) report none; there an empty-looking cell is one with no value, which Excel sends for a formula
+    only when it shows an error, and those columns are the unreadable ones, skipped by the caller."""
+    if not cols:
+        return []
+    try:
+        found = sheet.range(a1(row, cols[0]) + ":" + a1(row, cols[-1])).options(ndim=2).formula
+    except (NotImplementedError, AttributeError):
+        return [False] * len(cols)
+    cells = found[0] if found and isinstance(found[0], (list, tuple)) else found
+    first = cols[0]
+    return [isinstance(cells[c - first], str) and cells[c - first].startswith("=") for c in cols]
 
 
 def _contiguous(indexes: Sequence[int]) -> list[tuple[int, int]]:
@@ -417,8 +434,15 @@ def _computed_formulas(case: Any) -> dict[str, list[str]]:
     if "investment" in rows and "one_off" in rows and "recurring" in rows:
         out["investment"] = [f"={a1(rows['one_off'].row, c)}+{a1(rows['recurring'].row, c)}" for c in cols]
     if "saving_total" in rows and case.gains:
-        counted = [g for g in case.gains if g.counted]
-        out["saving_total"] = ["=" + "+".join(a1(g.row, c) for g in counted) if counted else "=0" for c in cols]
+        first, last = case.gains[0].row, case.gains[-1].row
+        contiguous = [g.row for g in case.gains] == list(range(first, last + 1))
+        if case.counted_col is not None and contiguous:  # the template's formula: follows Medregnes = Nej
+            flags = f"{a1(first, case.counted_col, absolute=True)}:{a1(last, case.counted_col, absolute=True)}"
+            out["saving_total"] = [f'=SUMPRODUCT({a1(first, c)}:{a1(last, c)}*({flags}<>"Nej"))' for c in cols]
+        else:
+            counted = [g for g in case.gains if g.counted]
+            out["saving_total"] = ["=" + "+".join(a1(g.row, c) for g in counted) if counted else "=0"
+                                   for c in cols]
     if "net" in rows and "saving_total" in rows and "investment" in rows:
         out["net"] = [f"={a1(rows['saving_total'].row, c)}-{a1(rows['investment'].row, c)}" for c in cols]
     if "cumulative" in rows and "net" in rows:
