@@ -111,6 +111,16 @@ def test_each_ribbon_sub_runs_one_xlpy_excel_function(built):
     assert sorted(called) == sorted(EXCEL_FUNCTIONS)
 
 
+def test_runpython_can_call_each_function_without_arguments():
+    """RunPython "import xlpy.excel; xlpy.excel.<fn>()" passes no arguments: the book comes from Book.caller()."""
+    import inspect
+
+    import xlpy.excel
+
+    for name in EXCEL_FUNCTIONS:
+        inspect.signature(getattr(xlpy.excel, name)).bind()
+
+
 def test_both_ribbon_parts_say_the_same():
     """customUI.xml (Office 2007) and customUI14.xml (2010+) differ only in their namespace."""
 
