@@ -132,7 +132,14 @@ def build(out: Path) -> list[Path]:
     return written
 
 
+# Fixed document and zip timestamps, so a rebuild with unchanged input leaves the committed files byte-identical.
+BUILD_EPOCH = "1767225600"  # 2026-01-01
+
+
 def main() -> int:
+    import os
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", BUILD_EPOCH)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE)
     args = parser.parse_args()

@@ -104,8 +104,9 @@ def test_negative_input(edit):
     assert ("negative-amount", "C22") in codes(findings)
 
 
-@pytest.mark.parametrize("shown, code", [(680, None), (681, "computed-rounding"), (679.5, "computed-rounding"),
-                                         (700, "computed-mismatch"), ("680", "number-as-text")])
+@pytest.mark.parametrize("shown, code", [(680, None), (681, "computed-rounding"), (679, "computed-rounding"),
+                                         (682, "computed-mismatch"), (679.5, "computed-mismatch"),
+                                         ("680", "number-as-text")])
 def test_hard_coded_total_checked(edit, shown, code):
     # Investering i alt 2026 = Engangsinvestering 600 + Varig investering 80
     _, findings = edit.set(S, "B23", shown).check()
@@ -207,3 +208,14 @@ def test_period_not_required_without_yearly_figures(edit):
             edit.set(S, f"{c}{r}", "")
     _, findings = edit.set(S, "B10", "").check()
     assert codes(findings) == {("no-yearly-figures", "A20")}
+
+
+def test_rounding_is_one_unit_of_the_last_digit_shown(edit):
+    """In mio. kr. written with two decimals, 0,01 is rounding and 0,04 is an error (KL072's slip)."""
+    edit.set(S, "B16", "mio. kr.").set(S, "B21", 0.6).set(S, "B22", 0.08).set(S, "B24", 0.2)
+    for c, v in zip("CDEFG", [0.65] * 5):
+        edit.set(S, f"{c}24", v)
+    for c in "CDEFG":
+        edit.set(S, f"{c}22", 0.08).set(S, f"{c}21", 0)
+    assert codes(edit.set(S, "B23", 0.69).check()[1]) == {("computed-rounding", "B23")}
+    assert codes(edit.set(S, "B23", 0.72).check()[1]) == {("computed-mismatch", "B23")}

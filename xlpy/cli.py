@@ -47,14 +47,14 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("validate", help="check case workbooks and report findings")
-    v.add_argument("files", nargs="+", metavar="FILE")
+    v.add_argument("files", nargs="+", metavar="FILE_OR_DIR")
     v.add_argument("--format", choices=("table", "json"), default="table")
     v.add_argument("--lang", choices=("da", "en"), default="da")
     v.add_argument("--mark", action="store_true",
                    help="write a 'Fejl' sheet and highlights into each workbook (replaces earlier marks)")
 
     c = sub.add_parser("compute", help="compute every case's figures")
-    c.add_argument("files", nargs="+", metavar="FILE")
+    c.add_argument("files", nargs="+", metavar="FILE_OR_DIR")
     c.add_argument("--format", choices=("table", "json"), default="table")
     c.add_argument("--lang", choices=("da", "en"), default="da")
     c.add_argument("--rate", type=float, default=DEFAULT_RATE, help="discount rate for NPV (default 0.035)")
@@ -73,6 +73,10 @@ def _parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("template", help="write the blank case template")
     t.add_argument("-o", "--output", required=True, metavar="PATH")
+
+    w = sub.add_parser("build-workbook", help="assemble the ribbon workbook (.xlsm) from workbook/")
+    w.add_argument("-o", "--output", required=True, metavar="PATH.xlsm")
+    w.add_argument("--interpreter", metavar="PATH", help="Python interpreter for RunPython (xlwings.conf)")
     return p
 
 
@@ -99,10 +103,10 @@ def _summary(result, lang: str) -> str:
 
 
 def cmd_validate(args) -> int:
+    from .collect import check_inputs
     from .findings import has_errors
-    from .pipeline import check_files
 
-    result = check_files(args.files)
+    result = check_inputs(args.files)
     findings = result.sorted_findings()
     if args.mark:
         from .mark import mark_file
@@ -131,10 +135,10 @@ def cmd_validate(args) -> int:
 
 def cmd_compute(args) -> int:
     from .findings import has_errors
+    from .collect import check_inputs
     from .numbers import grouped
-    from .pipeline import check_files
 
-    result = check_files(args.files, args.rate)
+    result = check_inputs(args.files, args.rate)
     if args.format == "json":
         json.dump([r.to_dict() for r in result.cases], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -165,6 +169,13 @@ def cmd_template(args) -> int:
     write_template(args.output)
     print(TEXTS["da"]["template_written"].format(path=args.output))
     return EXIT_OK
+
+
+def cmd_build_workbook(args) -> int:
+    from .ribbon import main as ribbon_main
+
+    argv = ["-o", args.output] + (["--interpreter", args.interpreter] if args.interpreter else [])
+    return ribbon_main(argv)
 
 
 def _console():
@@ -260,7 +271,7 @@ def _print_consolidation(c, args, console) -> None:
 
 
 COMMANDS = {"validate": cmd_validate, "compute": cmd_compute, "template": cmd_template,
-            "consolidate": cmd_consolidate}
+            "consolidate": cmd_consolidate, "build-workbook": cmd_build_workbook}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -71,3 +71,12 @@ def check_many(files: Sequence[str], rate: float = DEFAULT_RATE, jobs: int | Non
     if len(result.files_read) > 1:
         result.findings += duplicate_case_numbers((r.case for r in result.cases), across_files=True)
     return result
+
+
+def check_inputs(inputs: Iterable[str | os.PathLike[str]], rate: float = DEFAULT_RATE,
+                 jobs: int | None = None) -> Result:
+    """Files and folders (searched recursively) to checked cases; the findings of the search come first."""
+    files, found = find_workbooks(inputs)
+    result = check_many(files, rate, jobs)
+    result.findings = found + result.findings
+    return result

@@ -112,12 +112,17 @@ def check_files(paths: Iterable[str | os.PathLike[str]], rate: float = DEFAULT_R
 
 
 def validate(paths: Iterable[str | os.PathLike[str]]) -> list[Finding]:
-    """All findings for these files, sorted by file, sheet and cell."""
-    return check_files(paths).sorted_findings()
+    """All findings for these files and folders, sorted by file, sheet and cell."""
+    from .collect import check_inputs
+
+    return check_inputs(paths).sorted_findings()
 
 
 def compute(paths: Iterable[str | os.PathLike[str]], rate: float = DEFAULT_RATE) -> list[CaseResult]:
-    return check_files(paths, rate).cases
+    """Every case in these files and folders, with its figures."""
+    from .collect import check_inputs
+
+    return check_inputs(paths, rate).cases
 
 
 def cases_frame(results: Sequence[CaseResult]):  # -> pandas.DataFrame

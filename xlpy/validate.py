@@ -17,7 +17,6 @@ from .model import Case, parse_period, text_of
 from .numbers import parse_number_text
 
 EXACT = 1e-6
-ROUNDING = 1.0 + 1e-6  # "rounding of one unit" in the sheet's own unit
 
 
 def _blank(value: Any) -> bool:
@@ -99,7 +98,24 @@ def _expected(case: Case) -> tuple[list[float], list[float], list[float], list[f
     return investment, saving, net, uncounted
 
 
-def _compare(case: Case, key: str, expected: Sequence[float], how: str) -> list[Finding]:
+def rounding_step(case: Case) -> float:
+    """One unit of the last digit the table's amounts are written with: 1 for whole numbers, 0,01 for a table in
+    mio. kr. written with two decimals. A slip of 0,04 mio. kr. is then a fejl, not a rounding difference."""
+    decimals = 0
+    for row in (*case.rows.values(), *case.gains):
+        for v in row.values:
+            if v is None or float(v).is_integer():
+                continue
+            for d in range(1, 5):
+                if abs(round(v, d) - v) < 1e-9:
+                    decimals = max(decimals, d)
+                    break
+            else:
+                decimals = 4
+    return 10.0 ** -decimals + EXACT
+
+
+def _compare(case: Case, key: str, expected: Sequence[float], how: str, step: float) -> list[Finding]:
     row = case.rows.get(key)
     if row is None:
         return []
@@ -110,22 +126,22 @@ def _compare(case: Case, key: str, expected: Sequence[float], how: str) -> list[
         diff = abs(shown - expected[i])
         if diff <= EXACT:
             continue
-        code = "computed-rounding" if diff <= ROUNDING else "computed-mismatch"
+        code = "computed-rounding" if diff <= step else "computed-mismatch"
         out.append(finding(code, case.file, case.sheet, row.cell(i, case.year_cols), label=row.label,
                            year=Plain(case.years[i]), shown=shown, expected=how, computed=expected[i]))
     return out
 
 
-def _net_inverted(case: Case, expected: Sequence[float]) -> int | None:
+def _net_inverted(case: Case, expected: Sequence[float], step: float) -> int | None:
     """The first year index showing the flip, when the net row is the recomputation with its sign flipped."""
     row = case.rows.get("net")
     if row is None:
         return None
     checked, first_flip = 0, None
     for i, shown in enumerate(row.values):
-        if shown is None or i in case.unreadable or abs(expected[i]) <= ROUNDING:
+        if shown is None or i in case.unreadable or abs(expected[i]) <= step:
             continue
-        if abs(shown + expected[i]) > ROUNDING:
+        if abs(shown + expected[i]) > step:
             return None
         checked += 1
         if first_flip is None:
@@ -152,20 +168,21 @@ def validate_computed(case: Case) -> list[Finding]:
     if not case.years:
         return []
     investment, saving, net, uncounted = _expected(case)
+    step = rounding_step(case)
     out: list[Finding] = []
     labels = {k: case.label_of(k) for k in ("one_off", "recurring")}
     gains_how = " + ".join(g.label for g in case.gains if g.counted) or case.label_of("saving_total")
-    out += _compare(case, "investment", investment, f"{labels['one_off']} + {labels['recurring']}")
-    out += _compare(case, "saving_total", saving, gains_how)
+    out += _compare(case, "investment", investment, f"{labels['one_off']} + {labels['recurring']}", step)
+    out += _compare(case, "saving_total", saving, gains_how, step)
 
     net_row = case.rows.get("net")
-    flipped = _net_inverted(case, net)
+    flipped = _net_inverted(case, net, step)
     if net_row is not None and flipped is not None:
         out.append(finding("net-sign-inverted", case.file, case.sheet, net_row.cell(flipped, case.year_cols),
                            label=net_row.label, year=Plain(case.years[flipped]), shown=net_row.values[flipped],
                            computed=net[flipped]))
     else:
-        out += _compare(case, "net", net, f"{gains_how} − {case.label_of('investment')}")
+        out += _compare(case, "net", net, f"{gains_how} − {case.label_of('investment')}", step)
 
     if "cumulative" in case.rows:
         cum_row = case.rows["cumulative"]
@@ -177,14 +194,14 @@ def validate_computed(case: Case) -> list[Finding]:
         off = _steps_off(case, reference)
         if off and any(uncounted):
             with_uncounted = [None if r is None else r + u for r, u in zip(reference, uncounted)]
-            if all(abs(shown - should) <= ROUNDING for _, shown, should in _steps_off(case, with_uncounted)):
+            if all(abs(shown - should) <= step for _, shown, should in _steps_off(case, with_uncounted)):
                 i, shown, should = off[0]
                 names = ", ".join(g.label for g in case.gains if not g.counted)
                 return out + [finding("cumulative-includes-uncounted", case.file, case.sheet,
                                       cum_row.cell(i, case.year_cols), label=cum_row.label, gain=names,
                                       year=Plain(case.years[i]), shown=shown, computed=should)]
         for i, shown, should in off:
-            code = "computed-rounding" if abs(shown - should) <= ROUNDING else "cumulative-mismatch"
+            code = "computed-rounding" if abs(shown - should) <= step else "cumulative-mismatch"
             params: dict[str, Any] = dict(label=cum_row.label, year=Plain(case.years[i]), shown=shown,
                                           computed=should)
             if code == "computed-rounding":

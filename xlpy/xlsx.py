@@ -178,11 +178,36 @@ def _stamp(wb: Any) -> None:
     wb.properties.created = wb.properties.modified = now()
 
 
+def _save(wb: Any, path: str) -> None:
+    """openpyxl's save; with SOURCE_DATE_EPOCH set, the zip entries get that time too, so the same input gives
+    the same bytes (the committed samples and templates do not change on every rebuild)."""
+    wb.save(path)
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        import zipfile
+
+        from .made import now
+
+        stamp = now().timetuple()[:6]
+        with zipfile.ZipFile(path) as src:
+            items = [(info, src.read(info)) for info in src.infolist()]
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info, data in items:
+                if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" with the clock on save
+                    import re
+
+                    data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + f"{now():%Y-%m-%dT%H:%M:%SZ}".encode(),
+                                  data)
+                fixed = zipfile.ZipInfo(info.filename, date_time=max(stamp, (1980, 1, 1, 0, 0, 0)))
+                fixed.compress_type = zipfile.ZIP_DEFLATED
+                fixed.external_attr = info.external_attr
+                dst.writestr(fixed, data)
+
+
 def write_book(path: str | os.PathLike[str], layouts: Iterable[SheetLayout],
                render_extra: Callable[[Any, SheetLayout], None] | None = None) -> None:
     wb = new_book(layouts, render_extra)
     _stamp(wb)
-    atomic_write(path, wb.save)
+    atomic_write(path, lambda tmp: _save(wb, tmp))
 
 
 def replace_sheets(path: str | os.PathLike[str], layouts: Iterable[SheetLayout], owned: Iterable[str]) -> None:
