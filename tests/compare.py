@@ -26,7 +26,7 @@ def _color(fill: Any) -> str | None:
     if fill is None or fill.fill_type is None:
         return None
     rgb = fill.start_color.rgb if fill.start_color is not None else None
-    return rgb if isinstance(rgb, str) else None
+    return rgb[-6:].upper() if isinstance(rgb, str) else None  # "00FFF2CC" (openpyxl) = "FFFFF2CC" (XlsxWriter)
 
 
 def cell_view(cell: Any) -> dict[str, Any]:

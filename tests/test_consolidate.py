@@ -126,14 +126,14 @@ def test_failed_write_keeps_the_previous_output(folder, tmp_path, monkeypatch):
     consolidate_files([str(folder)], str(out))
     before = out.read_bytes()
 
-    import openpyxl.workbook.workbook as wbmod
+    import xlsxwriter
 
-    def broken_save(self, filename):
-        with open(filename, "wb") as fh:
+    def broken_close(self):
+        with open(self.filename, "wb") as fh:
             fh.write(b"half a file")
         raise OSError("disk full")
 
-    monkeypatch.setattr(wbmod.Workbook, "save", broken_save)
+    monkeypatch.setattr(xlsxwriter.Workbook, "close", broken_close)
     with pytest.raises(OSError):
         consolidate_files([str(folder)], str(out))
     assert out.read_bytes() == before

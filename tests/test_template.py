@@ -19,8 +19,8 @@ def test_template_shape():
     case = view["content"]["Case 1"]
     cells = case["cells"]
     # labels in Danish, inputs yellow, computed grey with live formulas and thousands separators
-    assert cells["A21"]["value"] == "Engangsinvestering" and cells["B21"]["fill"] == "00FFF2CC"
-    assert cells["B23"]["value"] == "=B21+B22" and cells["B23"]["fill"] == "00EDEDED"
+    assert cells["A21"]["value"] == "Engangsinvestering" and cells["B21"]["fill"] == "FFF2CC"
+    assert cells["B23"]["value"] == "=B21+B22" and cells["B23"]["fill"] == "EDEDED"
     assert cells["B27"]["value"] == "=B26-B23"
     assert cells["C28"]["value"] == "=B28+C27"
     assert cells["B26"]["number_format"] == "#,##0;[Red]-#,##0"

@@ -51,7 +51,7 @@ def consolidate_in_place(path: str, cutoff_year: int | None = None, rate: float 
     if reason:
         c.findings.append(finding("mark-not-possible", path, reason=reason))
         return c
-    from .xlsx import replace_sheets
+    from .inplace import replace_sheets
 
     replace_sheets(path, summary_layouts(c, lang, in_book=path), owned=SUMMARY_SHEETS)
     return c

@@ -8,14 +8,18 @@ spaces, dots, colons, footnote marks and a trailing unit in parentheses, so "Akk
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _NOISE = re.compile(r"[\s.:*†‡¹²³]+")
 _TRAILING_PARENS = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 def normalise(text: object) -> str:
-    if not isinstance(text, str):
-        return ""
+    return _normalise(text) if isinstance(text, str) else ""
+
+
+@lru_cache(maxsize=1 << 16)  # the same few hundred labels recur on every sheet of every workbook
+def _normalise(text: str) -> str:
     text = _TRAILING_PARENS.sub("", text.strip())
     text = text.replace("\u2013", "-").replace("\u2014", "-")
     return _NOISE.sub("", text.casefold())
@@ -85,7 +89,12 @@ GAIN_PREFIXES = tuple(normalise(p) for p in ("Gevinst", "Besparelse", "Merindtæ
 
 def row_key(label: object) -> str | None:
     """Which table row a label names (gain rows with longer names count as "saving")."""
-    norm = normalise(label)
+    return row_key_of(normalise(label))
+
+
+@lru_cache(maxsize=1 << 16)
+def row_key_of(norm: str) -> str | None:
+    """row_key for an already normalised label."""
     if not norm:
         return None
     if norm in ROW_BY_ALIAS:

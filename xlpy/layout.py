@@ -21,6 +21,7 @@ MIO_FORMAT = "#,##0.0;[Red]-#,##0.0"
 @dataclass(frozen=True)
 class Formula:
     text: str  # starts with "="
+    value: Any = None  # the result Python computed, stored as the formula's cached value where known
 
     def __post_init__(self) -> None:
         assert self.text.startswith("="), self.text

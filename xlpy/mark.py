@@ -113,7 +113,8 @@ def mark_file(path: str, findings: Sequence[Finding], lang: str = "da") -> tuple
     """Replace xlpy's marks in `path` by marks for `findings`. Returns (cells marked, problems)."""
     from openpyxl import load_workbook
 
-    from .xlsx import atomic_write, render_sheet
+    from .inplace import render_sheet
+    from .xlsx import atomic_write
 
     fmt, _ = sniff(Path(path))
     if fmt not in ("xlsx", "xlsm"):

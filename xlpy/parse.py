@@ -16,7 +16,7 @@ from .findings import Finding, Plain, finding
 from .labels import (
     COUNTED_HEADER, DEFAULT_LISTS, LIST_FIELDS, METADATA_BY_ALIAS, NOT_COUNTED, NOT_CASE_SHEETS, TOTAL_HEADER,
     UNIT_BY_ALIAS,
-    metadata_label, normalise, row_key, row_label,
+    metadata_label, normalise, row_key, row_key_of, row_label,
 )
 from .model import Case, Row, text_of
 from .numbers import parse_number_text
@@ -41,20 +41,31 @@ def _year(value: Any) -> int | None:
     return None
 
 
-def looks_like_case_sheet(grid: Grid) -> bool:
+Texts = list[tuple[int, int, str, str]]  # (row, column, text, normalised text) of every non-empty text cell
+
+
+def text_cells(grid: Grid) -> Texts:
+    """Every text cell of a grid, with its normalised form: the one pass over the grid that finds labels."""
+    out = []
+    for r, row in enumerate(grid):
+        for c, value in enumerate(row):
+            if value.__class__ is str and value:
+                out.append((r, c, value, normalise(value)))
+    return out
+
+
+def looks_like_case_sheet(grid: Grid, texts: Texts | None = None) -> bool:
     """A case sheet holds a year table: at least two of its row labels (or one and a Case nr. label)."""
     keys: set[str] = set()
     has_case_nr = False
-    for row in grid:
-        for value in row:
-            if isinstance(value, str) and value:
-                key = row_key(value)
-                if key:
-                    keys.add(key)
-                elif METADATA_BY_ALIAS.get(normalise(value)) == "case_nr":
-                    has_case_nr = True
-        if len(keys) >= 2:
-            return True
+    for _, _, _, norm in (text_cells(grid) if texts is None else texts):
+        key = row_key_of(norm)
+        if key:
+            keys.add(key)
+            if len(keys) >= 2:
+                return True
+        elif METADATA_BY_ALIAS.get(norm) == "case_nr":
+            has_case_nr = True
     return bool(keys) and has_case_nr
 
 
@@ -65,8 +76,8 @@ def is_case_sheet_name(name: str) -> bool:
 class _Reader:
     """Reads one sheet; collects findings as it goes."""
 
-    def __init__(self, file: str, sheet: str, grid: Grid):
-        self.file, self.sheet, self.grid = file, sheet, grid
+    def __init__(self, file: str, sheet: str, grid: Grid, texts: Texts):
+        self.file, self.sheet, self.grid, self.texts = file, sheet, grid, texts
         self.findings: list[Finding] = []
 
     def add(self, code: str, cell: str | None = None, **params: Any) -> None:
@@ -81,24 +92,21 @@ class _Reader:
 
     # --- metadata -----------------------------------------------------------------------------------------------
     def metadata(self, case: Case, skip_rows: set[int], label_col: int) -> None:
-        for r, cells in enumerate(self.grid):
+        for r, c, value, norm in self.texts:
             if r in skip_rows:
                 continue
-            for c, value in enumerate(cells):
-                if not isinstance(value, str) or not value:
-                    continue
-                name = METADATA_BY_ALIAS.get(normalise(value))
-                if name is None or (c == label_col and row_key(value)):
-                    continue
-                if name in case.label_cells:
-                    other = self.value(r, c + 1)
-                    if other not in ("", None) and text_of(other) != case.text(name):
-                        self.add("label-duplicate", a1(r, c), label=metadata_label(name), first=case.field_cells[name])
-                    continue
-                case.label_cells[name] = a1(r, c)
-                case.field_cells[name] = a1(r, c + 1)
-                raw = self.value(r, c + 1)
-                case.fields[name] = raw.strip() if isinstance(raw, str) else raw
+            name = METADATA_BY_ALIAS.get(norm)
+            if name is None or (c == label_col and row_key_of(norm)):
+                continue
+            if name in case.label_cells:
+                other = self.value(r, c + 1)
+                if other not in ("", None) and text_of(other) != case.text(name):
+                    self.add("label-duplicate", a1(r, c), label=metadata_label(name), first=case.field_cells[name])
+                continue
+            case.label_cells[name] = a1(r, c)
+            case.field_cells[name] = a1(r, c + 1)
+            raw = self.value(r, c + 1)
+            case.fields[name] = raw.strip() if isinstance(raw, str) else raw
 
     def unit(self, case: Case) -> None:
         raw = case.fields.get("unit")
@@ -112,10 +120,11 @@ class _Reader:
             case.unit = unit
 
     # --- amounts ------------------------------------------------------------------------------------------------
-    def amount(self, raw: Any, cell: str, blank: float | None) -> tuple[float | None, bool]:
+    def amount(self, raw: Any, row: int, col: int, blank: float | None) -> tuple[float | None, bool]:
         """(value, readable). Blank cells give `blank`; unreadable ones (None, False) with a finding."""
         if raw is None or raw == "":
             return blank, True
+        cell = a1(row, col)
         if isinstance(raw, bool):
             self.add("wrong-type-in-number", cell, kind=_kind_name(raw))
             return None, False
@@ -147,13 +156,7 @@ class _Reader:
 
     # --- the year table -----------------------------------------------------------------------------------------
     def table(self, case: Case) -> bool:
-        labelled: list[tuple[int, int, str]] = []
-        for r, cells in enumerate(self.grid):
-            for c, value in enumerate(cells):
-                if isinstance(value, str) and value:
-                    key = row_key(value)
-                    if key:
-                        labelled.append((r, c, key))
+        labelled = [(r, c, key) for r, c, _, norm in self.texts if (key := row_key_of(norm))]
         if not labelled:
             return False
         by_col: dict[int, int] = {}
@@ -200,9 +203,16 @@ class _Reader:
                          first=a1(case.rows[key].row, label_col))
                 continue
             is_input = key in INPUT_ROWS or key == "saving"
+            blank = 0.0 if is_input else None
+            cells = self.grid[r]
+            width = len(cells)
             values: list[float | None] = []
             for i, c in enumerate(year_cols):
-                value, readable = self.amount(self.value(r, c), a1(r, c), 0.0 if is_input else None)
+                raw = cells[c] if c < width else ""
+                if raw.__class__ is float:  # the common case, without a call
+                    values.append(raw)
+                    continue
+                value, readable = self.amount(raw, r, c, blank)
                 values.append(value)
                 if is_input and not readable:
                     case.unreadable.add(i)
@@ -275,9 +285,10 @@ def _kind_name(value: Any) -> str:
 
 def parse_case_sheet(file: str, sheet: str, grid: Grid, hidden: bool = False) -> tuple[Case | None, list[Finding]]:
     """Read one sheet. Returns (None, []) when the sheet is not a case sheet."""
-    if not looks_like_case_sheet(grid):
+    texts = text_cells(grid)
+    if not looks_like_case_sheet(grid, texts):
         return None, []
-    reader = _Reader(file, sheet, grid)
+    reader = _Reader(file, sheet, grid, texts)
     case = Case(file=file, sheet=sheet, fields={}, field_cells={}, label_cells={}, hidden=hidden)
     reader.table(case)
     table_rows = {r.row for r in (*case.rows.values(), *case.gains)}

@@ -149,27 +149,21 @@ def config_rows(interpreter: str | None) -> tuple[str, list[tuple[str, object]],
 
 
 def write_sheets(path: Path, interpreter: str | None = None) -> None:
-    """Step 1: the template sheets, then xlwings' settings sheet, with openpyxl."""
-    from openpyxl.styles import Font
-
+    """Step 1: the template sheets, then xlwings' settings sheet (keys in column A, values in B)."""
     from .casesheet import template_sheets
-    from .xlsx import new_book
+    from .layout import SheetLayout
+    from .xlsx import write_book
 
-    wb = new_book(template_sheets())
     name, rows, help_lines = config_rows(interpreter)
-    ws = wb.create_sheet(name)
-    for row, (key, value) in enumerate(rows, start=1):
-        ws.cell(row, 1, key)
+    config = SheetLayout(name, widths={0: 22, 1: 50})
+    for row, (key, value) in enumerate(rows):
+        config.put(row, 0, key)
         if value is not None:
-            ws.cell(row, 2, value)
-    first_help = len(rows) + 4  # three empty rows end xlwings' key list, as in its quickstart
+            config.put(row, 1, value)
+    first_help = len(rows) + 3  # three empty rows end xlwings' key list, as in its quickstart
     for offset, line in enumerate(help_lines):
-        ws.cell(first_help + offset, 1, line).font = Font(bold=offset == 0)
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 50
-    wb.active = 0
-    wb.properties.creator = "xlpy"
-    wb.save(path)
+        config.put(first_help + offset, 0, line, "label" if offset == 0 else "text")
+    write_book(path, [*template_sheets(), config])
 
 
 def add_vba_project(xlsm: Path, modules: Sequence[tuple[str, str, bool]]) -> None:
