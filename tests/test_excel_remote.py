@@ -236,8 +236,11 @@ def test_action_counts_do_not_grow_per_cell(tmp_path):
     small = action_counts(write_cases(tmp_path / "ti.xlsx", 10))
     large = action_counts(write_cases(tmp_path / "halvtreds.xlsx", 50))
     wide = action_counts(write_cases(tmp_path / "lang.xlsx", 50, years=range(2026, 2038)))
-    for name in ("new_case", "validate", "refresh_overview"):
+    for name in ("new_case", "validate"):
         assert large[name] == small[name], name
+    # column widths fitted to the contents may merge into one more or one fewer call; 40 more cases (640 more cells)
+    # must not add calls
+    assert abs(large["refresh_overview"] - small["refresh_overview"]) <= 2
     per_case = (large["compute"] - small["compute"]) / 40
     assert per_case == int(per_case) and per_case <= 8
     assert wide["compute"] == large["compute"]  # more years (cells) per case: no more calls

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
+@lru_cache(maxsize=1024)
 def column_letter(col: int) -> str:
     """0-based column index -> letters (0 -> A, 26 -> AA)."""
     letters = ""
@@ -17,6 +19,7 @@ def column_letter(col: int) -> str:
     return letters
 
 
+@lru_cache(maxsize=1 << 16)
 def a1(row: int, col: int, absolute: bool = False) -> str:
     """0-based row and column -> "B7" (or "$B$7")."""
     if absolute:

@@ -64,6 +64,43 @@ _register("no-case-sheet", WARNING,
           "The workbook has no case sheet (no sheet with a year table of Engangsinvestering, Gevinst etc.).")
 _register("sheet-unreadable", ERROR, "Arket kan ikke læses: {reason}.", "The sheet cannot be read: {reason}.")
 _register("sheet-hidden", INFO, "Casearket er skjult, men læses med.", "The case sheet is hidden but is read.")
+_register("not-a-file", ERROR,
+          "Stien er ikke en fil, men {kind}; den springes over.",
+          "The path is not a file but {kind}; it is skipped.")
+_register("link-broken", ERROR,
+          "Stien er et symbolsk link, der ikke fører til en fil ({reason}); den springes over.",
+          "The path is a symbolic link that does not lead to a file ({reason}); it is skipped.")
+_register("file-too-large", ERROR,
+          "Filen er for stor til at blive læst sikkert ({size}; grænsen er {limit}). Den springes over.",
+          "The file is too large to be read safely ({size}; the limit is {limit}). It is skipped.")
+_register("zip-suspicious", ERROR,
+          "Filen er pakket på en måde, som en regnearksfil aldrig er ({detail}); den kan være en zip-bombe og "
+          "læses ikke.",
+          "The file is packed the way no spreadsheet file is ({detail}); it may be a zip bomb and is not read.")
+_register("xml-unsafe", ERROR,
+          "Filen indeholder XML med en DTD eller egne entiteter (i {part}); den læses ikke af sikkerhedshensyn.",
+          "The file holds XML with a DTD or its own entities (in {part}); it is not read, for safety.")
+_register("sheet-too-large", ERROR,
+          "Arket er for stort til at blive læst ({rows} rækker × {cols} kolonner; grænsen er {max_rows} rækker og "
+          "{max_cells} celler). Arket springes over.",
+          "The sheet is too large to be read ({rows} rows × {cols} columns; the limit is {max_rows} rows and "
+          "{max_cells} cells). The sheet is skipped.")
+_register("sheet-name-duplicate", ERROR,
+          "Arknavnet er det samme som »{other}«, når der ses bort fra store og små bogstaver og mellemrum; Excel "
+          "tillader det ikke. Begge ark læses.",
+          "The sheet name is the same as \u00bb{other}\u00ab when case and spaces are ignored; Excel does not allow "
+          "that. Both sheets are read.")
+_register("sheet-not-worksheet", INFO,
+          "Arket er et {kind} og læses ikke.",
+          "The sheet is a {kind} and is not read.")
+_register("formula-external", WARNING,
+          "Cellen har en formel, der peger uden for projektmappen (»{formula}«). Formlen køres ikke; kun den "
+          "gemte værdi læses.",
+          "The cell holds a formula that points outside the workbook (\u00bb{formula}\u00ab). It is not run; only "
+          "its stored value is read.")
+_register("format-old", INFO,
+          "Filen er i det gamle .xls-format. Den læses, men gem den som .xlsx (xlpy kan ikke markere fejl i den).",
+          "The file is in the old .xls format. It is read, but save it as .xlsx (xlpy cannot mark findings in it).")
 _register("lock-file-skipped", INFO,
           "Excels låsefil (~$) springes over; projektmappen er åben i Excel hos en anden.",
           "Excel's lock file (~$) is skipped; the workbook is open in Excel somewhere.")

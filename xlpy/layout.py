@@ -72,7 +72,7 @@ STYLES: dict[str, Style] = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     row: int  # 0-based
     col: int  # 0-based

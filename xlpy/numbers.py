@@ -128,6 +128,9 @@ def plain(value: float, lang: str = "da") -> str:
 def grouped(value: float, lang: str = "da", decimals: int = 2, fixed: bool = False) -> str:
     """A number for reading, in the locale's notation: 1.561 / -3.249 / 2,47 (da), 1,561 / 2.47 (en).
     Up to `decimals` decimals, or exactly that many when `fixed`."""
+    if not fixed and float(value).is_integer() and abs(value) < 1e15:  # the common case, without babel
+        text = f"{int(value):,}"
+        return text.replace(",", ".") if lang == "da" else text
     from babel.numbers import format_decimal  # only messages need it
 
     pattern = "#,##0." + ("0" if fixed else "#") * decimals if decimals else "#,##0"

@@ -16,7 +16,7 @@ from .findings import Finding, Plain, finding
 from .labels import (
     COUNTED_HEADER, DEFAULT_LISTS, LIST_FIELDS, METADATA_BY_ALIAS, NOT_COUNTED, NOT_CASE_SHEETS, TOTAL_HEADER,
     UNIT_BY_ALIAS,
-    metadata_label, normalise, row_key, row_key_of, row_label,
+    _normalise, metadata_label, normalise, row_key, row_key_of, row_label,
 )
 from .model import Case, Row, text_of
 from .numbers import parse_number_text
@@ -47,10 +47,11 @@ Texts = list[tuple[int, int, str, str]]  # (row, column, text, normalised text) 
 def text_cells(grid: Grid) -> Texts:
     """Every text cell of a grid, with its normalised form: the one pass over the grid that finds labels."""
     out = []
+    append, norm = out.append, _normalise
     for r, row in enumerate(grid):
         for c, value in enumerate(row):
             if value.__class__ is str and value:
-                out.append((r, c, value, normalise(value)))
+                append((r, c, value, norm(value)))
     return out
 
 

@@ -4,6 +4,7 @@ only render them."""
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Sequence
 
 from .cells import a1, column_letter
@@ -76,31 +77,39 @@ def _number_or_text(value: str) -> Any:
 
 
 def _fit_widths(sheet: SheetLayout, minimum: float = 8, maximum: float = 60, skip_rows: int = 1) -> None:
-    widths: dict[int, float] = {}
+    """Column widths from the longest text in each column (numbers by their grouped length)."""
+    longest: dict[int, int] = {}
     for cell in sheet.cells:
-        if cell.row < skip_rows or cell.value is None:
-            continue
         v = cell.value
-        if isinstance(v, float):
-            n = len(f"{v:,.0f}") + 2
-        elif isinstance(v, int):
-            n = len(f"{v:,}") + 2
+        if cell.row < skip_rows or v is None:
+            continue
+        if v.__class__ is str:
+            n = len(v)
+        elif v.__class__ is float or v.__class__ is int:
+            n = len(str(int(v))) * 4 // 3 + 1
         else:
-            n = len(str(v)) + 2
-        widths[cell.col] = max(widths.get(cell.col, minimum), min(maximum, n))
-    sheet.widths.update(widths)
+            n = len(str(v))
+        if n > longest.get(cell.col, 0):
+            longest[cell.col] = n
+    for col, n in longest.items():
+        sheet.widths[col] = max(minimum, min(maximum, n + 2))
 
 
 def source_link(file: str, sheet: str, in_book: str | None, link_base: str | None) -> str:
     if in_book is not None:
         return sheet_link(sheet, "A1")
+    return f"{_file_target(file, link_base)}{sheet_link(sheet, 'A1')}" if sheet else _file_target(file, link_base)
+
+
+@lru_cache(maxsize=1 << 14)
+def _file_target(file: str, link_base: str | None) -> str:
     target = file
     if link_base is not None:
         try:
             target = os.path.relpath(file, link_base)
         except ValueError:  # another drive on Windows
             target = os.path.abspath(file)
-    return f"{target.replace(os.sep, '/')}{sheet_link(sheet, 'A1')}"
+    return target.replace(os.sep, "/")
 
 
 def overview_layout(c: "Consolidation", made: str, in_book: str | None = None,
@@ -306,7 +315,7 @@ def summary_layouts(c: "Consolidation", lang: str = "da", in_book: str | None = 
     made = made_line(c.sources or ([in_book] if in_book else []), lang)
     file_links = None
     if in_book is None:
-        file_links = {f: source_link(f, "", None, link_base).split("#")[0] for f in c.sources}
+        file_links = {f: source_link(f, "", None, link_base) for f in c.sources}
     return [
         overview_layout(c, made, in_book, link_base),
         key_figures_layout(c, made),

@@ -8,6 +8,7 @@ not-counted gain row is included is one finding for the row.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from .cells import a1
@@ -38,7 +39,7 @@ def validate_metadata(case: Case, lists: dict[str, tuple[str, ...]]) -> list[Fin
         value = case.fields.get(name)
         if _blank(value):
             continue
-        allowed = {normalise(a) for a in lists.get(name, ())}
+        allowed = _allowed(tuple(lists.get(name, ())))
         for part in split_values(value):
             if normalise(part) not in allowed:
                 shown = ", ".join(lists.get(name, ())[:8]) + (" …" if len(lists.get(name, ())) > 8 else "")
@@ -57,6 +58,11 @@ def validate_metadata(case: Case, lists: dict[str, tuple[str, ...]]) -> list[Fin
             add("period-mismatch", "period", period=f"{period[0]}–{period[1]}", first=Plain(case.years[0]),
                 last=Plain(case.years[-1]))
     return out
+
+
+@lru_cache(maxsize=256)
+def _allowed(values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(normalise(v) for v in values)
 
 
 def _metadata_number(value: Any) -> float | None:
