@@ -17,7 +17,7 @@ from .model import Case
 DEFAULT_RATE = 0.035  # the Ministry of Finance's discount rate for years 0–35 (since 2021)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Figures:
     years: list[int]
     one_off: list[float]

@@ -100,7 +100,8 @@ def _signature(result: CaseResult) -> tuple | None:
     f = result.figures
     if not result.case.title or not f.has_amounts:
         return None
-    return (normalise(result.case.title), tuple(f.years), tuple(f.one_off), tuple(f.recurring), tuple(f.saving))
+    title = " ".join(result.case.title.split()).casefold()  # not labels.normalise: "(2)" and "(3)" differ here
+    return (title, tuple(f.years), tuple(f.one_off), tuple(f.recurring), tuple(f.saving))
 
 
 def duplicate_cases(results: Sequence[CaseResult], already: set[tuple[str, str]] = frozenset()) -> list[Finding]:

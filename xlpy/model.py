@@ -10,7 +10,7 @@ from .cells import a1
 from .labels import DEFAULT_UNIT, UNITS, metadata_label, row_label, split_values
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One row of the year table. `values` has one entry per year column.
 
@@ -28,7 +28,7 @@ class Row:
         return a1(self.row, year_cols[index])
 
 
-@dataclass
+@dataclass(slots=True)
 class Case:
     file: str
     sheet: str

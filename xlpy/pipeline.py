@@ -17,7 +17,7 @@ from .read import Sheet, read_workbook
 from .validate import duplicate_case_numbers, validate_case
 
 
-@dataclass
+@dataclass(slots=True)
 class CaseResult:
     case: Case
     figures: Figures

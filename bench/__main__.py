@@ -1,0 +1,232 @@
+"""The benchmark: `python -m bench` (from the repository root). Not part of the test suite.
+
+For N = 100, 1,000 and 5,000 department workbooks × 10 case sheets (generated, seeded, with a few findings per
+file), in one run, each measurement in a fresh child process:
+
+    (a) floor     python-calamine opens every file and reads every sheet's values, nothing else
+    (b) baseline  what a user would write: pandas.read_excel(engine="openpyxl") over the same sheets
+    (c) xlpy      `xlpy consolidate` end to end: read, validate, compute, write the summary workbook
+
+It reports medians of several runs, the ratios (c)/(a) and (b)/(c), time per case and peak memory (the child's
+maximum resident set size), the import time of the module the ribbon loads next to `import xlwings`, and the number
+of xlwings actions each ribbon button sends for a 50-case workbook; and writes the table to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import CASES_PER_BOOK, generate  # noqa: E402
+
+CHILD = {
+    "floor": """
+import glob, sys, time
+t = time.perf_counter()
+import python_calamine as pc
+for f in sorted(glob.glob(sys.argv[1] + '/*.xlsx')):
+    wb = pc.CalamineWorkbook.from_path(f)
+    for name in wb.sheet_names:
+        wb.get_sheet_by_name(name).to_python()
+print(time.perf_counter() - t)
+""",
+    "baseline": """
+import glob, sys, time
+t = time.perf_counter()
+import pandas as pd
+for f in sorted(glob.glob(sys.argv[1] + '/*.xlsx')):
+    pd.read_excel(f, sheet_name=None, header=None, engine="openpyxl")
+print(time.perf_counter() - t)
+""",
+    "xlpy": """
+import sys, time
+t = time.perf_counter()
+from xlpy.batch import consolidate_files
+consolidate_files([sys.argv[1]], sys.argv[2])
+print(time.perf_counter() - t)
+""",
+}
+
+
+def run_child(kind: str, folder: Path, out: Path) -> tuple[float, float]:
+    """(seconds of work as the child measured it, peak RSS in MB)."""
+    proc = subprocess.Popen([sys.executable, "-c", CHILD[kind], str(folder), str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    _, status, usage = os.wait4(proc.pid, 0)
+    stdout = proc.stdout.read().decode()
+    stderr = proc.stderr.read().decode()
+    if status != 0:
+        raise RuntimeError(f"{kind} failed:\n{stderr}")
+    return float(stdout.strip().splitlines()[-1]), usage.ru_maxrss / 1024
+
+
+def subset(books: Path, n: int, work: Path) -> Path:
+    """A folder with the first n generated workbooks (hard links: no copying)."""
+    folder = work / f"n{n}"
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        for i in range(n):
+            name = f"afdeling_{i:05d}.xlsx"
+            os.link(books / name, folder / name)
+    return folder
+
+
+def import_time(code: str, repeats: int = 7) -> float:
+    """Median total import time (ms) of the imports in `code`, in fresh interpreters: the sum of the cumulative
+    times of the top-level entries `python -X importtime` reports."""
+    times = []
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
+                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}).stderr
+        total = 0
+        for line in out.splitlines():
+            parts = line.split("|")
+            if len(parts) == 3 and parts[0].startswith("import time:") and parts[1].strip().isdigit():
+                name = parts[2]
+                if name.startswith(" ") and not name.startswith("  "):  # top level: one space, no nesting
+                    total += int(parts[1])
+        times.append(total / 1000)
+    return statistics.median(times)
+
+
+def action_counts(work: Path) -> dict[str, int] | str:
+    """xlwings actions per button for a 50-case workbook, on xlwings' remote engine."""
+    script = f"""
+import json, os, sys
+sys.path.insert(0, {str(ROOT / 'tests')!r})
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+from test_excel_remote import action_counts, write_cases
+from pathlib import Path
+print(json.dumps(action_counts(write_cases(Path({str(work)!r}) / "cases50.xlsx", 50))))
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if out.returncode:
+        return f"not measured: {out.stderr.strip().splitlines()[-1] if out.stderr.strip() else out.returncode}"
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    from importlib.metadata import version
+
+    libs = ", ".join(f"{p} {version(p)}" for p in ("python-calamine", "XlsxWriter", "openpyxl", "pandas", "xlwings"))
+    return (f"{platform.node()}: {cpu}, {os.cpu_count()} cores, {mem}; {platform.platform()}; "
+            f"Python {platform.python_version()}; {libs}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,5000", help="numbers of workbooks (default %(default)s)")
+    parser.add_argument("--skip-largest", action="store_true", help="leave out the largest size (slow machines)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per measurement; the median is reported")
+    parser.add_argument("--baseline-up-to", type=int, default=1000,
+                        help="run the pandas baseline only up to this N (it takes minutes beyond)")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "xlpy-bench",
+                        help="where the generated workbooks are kept between runs")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.skip_largest:
+        sizes = sizes[:-1]
+
+    books = args.work / "books"
+    t = time.perf_counter()
+    generate(books, max(sizes))
+    print(f"generated {max(sizes)} workbooks in {time.perf_counter() - t:.1f} s ({books})", flush=True)
+
+    rows = []
+    for n in sizes:
+        folder = subset(books, n, args.work)
+        out = args.work / f"out{n}.xlsx"
+        result = {"n": n, "cases": n * CASES_PER_BOOK}
+        for kind in ("floor", "xlpy", "baseline"):
+            if kind == "baseline" and n > args.baseline_up_to:
+                continue
+            repeats = args.repeats if kind != "baseline" or n <= 100 else 1
+            runs = [run_child(kind, folder, out) for _ in range(repeats)]
+            result[kind] = statistics.median(r[0] for r in runs)
+            result[kind + "_mb"] = max(r[1] for r in runs)
+            print(f"N={n} {kind}: {result[kind]:.2f} s, {result[kind + '_mb']:.0f} MB", flush=True)
+        rows.append(result)
+
+    imports = {"xlwings": import_time("import xlwings"),
+               "both": import_time("import xlwings; import xlpy.excel")}
+    counts = action_counts(args.work)
+    report = render(rows, imports, counts)
+    args.out.write_text(report, encoding="utf-8")
+    print(report)
+    return 0
+
+
+def render(rows: list[dict], imports: dict[str, float], counts: dict[str, int] | str) -> str:
+    today = dt.date.today().isoformat()
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run on {today} with `python -m bench` on {machine()}.",
+        "",
+        "N workbooks × 10 case sheets (seeded, a few findings per file). Times are medians of the runs, in seconds,",
+        "as each child process measured its own work (imports included, interpreter start-up not); memory is the",
+        "child's peak resident set size. (a) python-calamine reading every sheet's values and nothing else;",
+        "(b) `pandas.read_excel(engine=\"openpyxl\")` over every sheet; (c) `xlpy consolidate` end to end.",
+        "",
+        "| N | cases | (a) floor | (b) pandas | (c) xlpy | (c)/(a) | (b)/(c) | xlpy per case | xlpy peak MB |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    base = next((r for r in rows if r["n"] == min(x["n"] for x in rows)), None)
+    for r in rows:
+        b = f"{r['baseline']:.2f}" if "baseline" in r else "–"
+        bc = f"{r['baseline'] / r['xlpy']:.1f}" if "baseline" in r else "–"
+        per_case = r["xlpy"] / r["cases"] * 1000
+        lines.append(f"| {r['n']:,} | {r['cases']:,} | {r['floor']:.2f} | {b} | {r['xlpy']:.2f} | "
+                     f"{r['xlpy'] / r['floor']:.2f} | {bc} | {per_case:.3f} ms | {r['xlpy_mb']:.0f} |")
+    if base and len(rows) > 1:
+        largest = rows[-1]
+        ratio = (largest["xlpy"] / largest["cases"]) / (base["xlpy"] / base["cases"])
+        lines += ["", f"Time per case at N = {largest['n']:,} is {ratio:.2f} × the time per case at "
+                      f"N = {base['n']:,}."]
+    lines += ["", "## Ribbon", "",
+              f"Import time (median of 7 fresh interpreters, sum of the top-level entries of `python -X importtime`): "
+              f"`import xlwings` {imports['xlwings']:.0f} ms; `import xlwings; import xlpy.excel` (what a button "
+              f"press imports) {imports['both']:.0f} ms = {imports['both'] / imports['xlwings']:.2f} × "
+              f"`import xlwings`.", ""]
+    if isinstance(counts, dict):
+        lines += ["xlwings actions sent to Excel per button for a 50-case workbook (remote engine; "
+                  "tests/test_excel_remote.py checks they do not grow per cell):", "",
+                  "| button | actions |", "|---|---|"]
+        names = {"new_case": "Ny case", "validate": "Validér", "compute": "Beregn",
+                 "refresh_overview": "Opdatér overblik"}
+        lines += [f"| {names.get(k, k)} | {v} |" for k, v in counts.items()]
+    else:
+        lines.append(f"xlwings actions: {counts}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
