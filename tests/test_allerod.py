@@ -82,3 +82,13 @@ def test_case_4_is_computed_without_the_range_and_says_so(figures):
     years, rows = seed_rows(4)
     assert f.total_investment == sum(rows["Varig investering"]) * 1000  # the range is left out
     assert f.full_phase_in_saving == 8_832_000
+
+
+def test_cases_frame():
+    from xlpy import cases_frame
+
+    frame = cases_frame(compute([BOOK]))
+    assert list(frame["case_nr"]) == ["1", "2", "3", "4", "5"]
+    assert frame.loc[frame["case_nr"] == "3", "total_investment"].item() == 2_425_000
+    assert frame["payback_year"].tolist()[2] == 2025
+    assert frame["net"].tolist()[0] == [335000, 425000, 425000, 425000, 425000, 425000]

@@ -81,6 +81,8 @@ def render_sheet(ws: Any, layout: SheetLayout, styles: _StyleCache | None = None
                 cell.hyperlink.target = None
     for col, width in layout.widths.items():
         ws.column_dimensions[get_column_letter(col + 1)].width = width
+    for row, height in layout.heights.items():
+        ws.row_dimensions[row + 1].height = height
     for v in layout.validations:
         dv = DataValidation(type="list", formula1=v.source.lstrip("="), allow_blank=True)
         dv.error = "Vælg en værdi fra listen (arket Lister)."

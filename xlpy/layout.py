@@ -113,6 +113,7 @@ class SheetLayout:
     name: str
     cells: list[Cell] = field(default_factory=list)
     widths: dict[int, float] = field(default_factory=dict)  # 0-based column -> width in characters
+    heights: dict[int, float] = field(default_factory=dict)  # 0-based row -> height in points
     validations: list[Validation] = field(default_factory=list)
     freeze: str | None = None  # top-left cell of the scrolling area, e.g. "A3"
     landscape: bool = False

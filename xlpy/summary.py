@@ -150,6 +150,7 @@ def overview_layout(c: "Consolidation", made: str, in_book: str | None = None,
                    if not c.results else f"A2:{column_letter(len(OVERVIEW_COLUMNS) - 1)}{last_row + 1}")
     if not c.results:
         sheet.put(2, 0, "Ingen cases fundet.", "note")
+    sheet.heights[1] = 48  # the wrapped column titles
     _fit_widths(sheet, minimum=10, maximum=45, skip_rows=2)
     sheet.widths[3] = max(sheet.widths.get(3, 30), 30)
     return sheet

@@ -91,7 +91,21 @@ class _Formats:
         return fmt
 
 
+def _text(value: str) -> str:
+    """Text that can be written as UTF-8: a file name that is not valid UTF-8 reaches Python with surrogate
+    escapes (os.fsdecode), which no XML writer can encode; those bytes are shown as U+FFFD."""
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace").encode(
+            "utf-8", "replace").decode("utf-8")
+    return value
+
+
 def _link_target(link: str) -> str:
+    link = _text(link)
     if link.startswith("#"):
         return "internal:" + link[1:]
     if "://" in link or link.startswith("mailto:"):
@@ -116,9 +130,10 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
             ws.write_formula(r, c, value.text, formats.get(cell.style), cached)
         elif cell.link and links < MAX_LINKS:
             links += 1
-            text = "" if value is None else str(value)
+            text = "" if value is None else _text(str(value))
             ws.write_url(r, c, _link_target(cell.link), formats.get(cell.style), string=text or None)
         elif isinstance(value, str):
+            value = _text(value)
             ws.write_string(r, c, value, formats.get(cell.style, quote=value[:1] in _FORMULA_LEAD))
         elif value is None:
             fmt = formats.get(cell.style)
@@ -132,6 +147,8 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
             ws.write(r, c, value, formats.get(cell.style))
     for col, width in layout.widths.items():
         ws.set_column(col, col, width)
+    for row, height in layout.heights.items():
+        ws.set_row(row, height)
     for v in layout.validations:
         options = {"validate": "list", "source": v.source, "error_title": "Ugyldig værdi",
                    "error_message": "Vælg en værdi fra listen (arket Lister)."}

@@ -117,6 +117,8 @@ def render(sheet: Any, layout: SheetLayout) -> None:
             groups.append([col, col, width])
     for first, last, width in groups:
         sheet.range(f"{column_letter(first)}:{column_letter(last)}").column_width = width
+    for row, height in sorted(layout.heights.items()):
+        sheet.range(f"{row + 1}:{row + 1}").row_height = height
     if layout.table:
         name, ref = layout.table
         try:
