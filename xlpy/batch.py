@@ -25,7 +25,7 @@ def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: in
     files, found = find_workbooks(inputs)
     if output is not None:
         out = Path(output).resolve()
-        files = [f for f in files if Path(f).resolve() != out]  # never read our own previous output
+        files = [f for f in files if _resolved(f) != out]  # never read our own previous output
     if on_files:
         on_files(len(files))
     result = check_many(files, rate, jobs, progress)
@@ -37,6 +37,14 @@ def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: in
         base = os.path.dirname(os.path.abspath(output))
         write_book(output, summary_layouts(c, lang, link_base=base))
     return c
+
+
+def _resolved(path: str) -> Path | None:
+    """The real path, or None for a path that has none (a symbolic-link loop); reading it makes the finding."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return None
 
 
 def consolidate_in_place(path: str, cutoff_year: int | None = None, rate: float = DEFAULT_RATE,

@@ -85,6 +85,11 @@ _register("sheet-too-large", ERROR,
           "{max_cells} celler). Arket springes over.",
           "The sheet is too large to be read ({rows} rows × {cols} columns; the limit is {max_rows} rows and "
           "{max_cells} cells). The sheet is skipped.")
+_register("book-too-large", ERROR,
+          "Projektmappens ark har tilsammen flere celler, end der kan læses sikkert (grænsen er {max_cells} celler "
+          "i alt). Dette ark springes over.",
+          "The workbook's sheets together hold more cells than can be read safely (the limit is {max_cells} cells "
+          "in all). This sheet is skipped.")
 _register("sheet-name-duplicate", ERROR,
           "Arknavnet er det samme som »{other}«, når der ses bort fra store og små bogstaver og mellemrum; Excel "
           "tillader det ikke. Begge ark læses.",
