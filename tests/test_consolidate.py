@@ -180,3 +180,17 @@ def test_text_from_inputs_stays_text(sample_copy, tmp_path):
     cell = load_workbook(out)["Overblik"]["D3"]
     assert cell.value == '=HYPERLINK("http://x","klik")'
     assert cell.data_type == "s" and cell.quotePrefix
+
+
+def test_other_spreadsheets_in_a_folder_are_reported_not_skipped_silently(folder, tmp_path):
+    (folder / "gammel.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    (folder / "tal.csv").write_text("a;b\n1;2\n", encoding="utf-8")
+    (folder / "noter.txt").write_text("ikke et regneark", encoding="utf-8")
+    (folder / "væk.xlsx").symlink_to(tmp_path / "findes-ikke.xlsx")
+    c = consolidate_files([str(folder)], None)
+    codes = {(os.path.basename(f.file), f.code) for f in c.findings if f.sheet is None}
+    assert {("gammel.xls", "file-not-collected"), ("tal.csv", "file-not-collected"),
+            ("væk.xlsx", "link-broken")} <= codes
+    assert not any(name == "noter.txt" for name, _ in codes)
+    assert all(f.message() and f.message("en") for f in c.findings)  # every message renders
+    assert c.whole.cases == 8

@@ -219,3 +219,16 @@ def test_rounding_is_one_unit_of_the_last_digit_shown(edit):
         edit.set(S, f"{c}22", 0.08).set(S, f"{c}21", 0)
     assert codes(edit.set(S, "B23", 0.69).check()[1]) == {("computed-rounding", "B23")}
     assert codes(edit.set(S, "B23", 0.72).check()[1]) == {("computed-mismatch", "B23")}
+
+
+def test_every_registered_message_names_only_known_parameters():
+    """Each template renders in both languages with the parameters its code is raised with (placeholders in
+    Danish and English agree)."""
+    import string
+
+    from xlpy.findings import REGISTRY
+
+    for code in REGISTRY.values():
+        da = {f for _, f, _, _ in string.Formatter().parse(code.da) if f}
+        en = {f for _, f, _, _ in string.Formatter().parse(code.en) if f}
+        assert da == en, code.code

@@ -12,6 +12,7 @@ from .findings import Finding, finding
 from .pipeline import Result, check_files
 
 EXTENSIONS = (".xlsx", ".xlsm")
+NOT_COLLECTED = (".xls", ".xlsb", ".ods", ".csv", ".xltx", ".xltm", ".numbers")  # spreadsheets a user may expect read
 PARALLEL_FROM = 16  # below this many files, starting worker processes costs more than it saves
 
 
@@ -25,7 +26,17 @@ def find_workbooks(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str],
         if path.is_dir():
             found = []
             for p in sorted(path.rglob("*")):
-                if not p.is_file() or p.suffix.lower() not in EXTENSIONS:
+                suffix = p.suffix.lower()
+                if p.is_symlink() and not p.exists():
+                    if suffix in EXTENSIONS:
+                        findings.append(finding("link-broken", str(p), reason=f"→ {os.readlink(p)}"))
+                    continue
+                if not p.is_file():
+                    continue
+                if suffix in NOT_COLLECTED and not p.name.startswith("~$"):
+                    findings.append(finding("file-not-collected", str(p), extension=suffix.lstrip(".")))
+                    continue
+                if suffix not in EXTENSIONS:
                     continue
                 if p.name.startswith("~$"):
                     findings.append(finding("lock-file-skipped", str(p)))

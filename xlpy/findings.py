@@ -206,6 +206,10 @@ _register("duplicate-case-nr", ERROR,
 _register("duplicate-case", ERROR,
           "Samme case (samme titel og tabel) findes også i {other}.",
           "The same case (same title and table) also appears in {other}.")
+_register("file-not-collected", WARNING,
+          "Filen er en .{extension}-fil og hentes ikke fra mappen (kun .xlsx og .xlsm). Gem den som .xlsx.",
+          "The file is a .{extension} file and is not collected from the folder (only .xlsx and .xlsm). Save it "
+          "as .xlsx.")
 _register("no-workbooks", ERROR,
           "Der er ingen projektmapper (.xlsx, .xlsm) i {path}.",
           "There are no workbooks (.xlsx, .xlsm) in {path}.")
