@@ -14,7 +14,7 @@ from .findings import finding
 from .labels import SUMMARY_SHEETS
 from .mark import unsafe_reason
 from .pipeline import check_files
-from .summary import summary_layouts
+from .summary import iter_summary_layouts, summary_layouts
 
 
 def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: int | None = None,
@@ -35,7 +35,7 @@ def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: in
         from .xlsx import write_book
 
         base = os.path.dirname(os.path.abspath(output))
-        write_book(output, summary_layouts(c, lang, link_base=base))
+        write_book(output, iter_summary_layouts(c, lang, link_base=base))
     return c
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -51,8 +52,13 @@ def find_workbooks(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str],
 
 
 def _check_chunk(args: tuple[Sequence[str], float]) -> Result:
+    """In a worker process: check a chunk of files and send back slim cases (metadata and figures, no table)."""
+    from .pipeline import CaseResult
+
     paths, rate = args
-    return check_files(paths, rate, cross_file_checks=False)
+    result = check_files(paths, rate, cross_file_checks=False)
+    result.cases = [CaseResult(r.case.without_table(), r.figures) for r in result.cases]
+    return result
 
 
 def check_many(files: Sequence[str], rate: float = DEFAULT_RATE, jobs: int | None = None,
@@ -79,9 +85,21 @@ def check_many(files: Sequence[str], rate: float = DEFAULT_RATE, jobs: int | Non
                 if progress:
                     progress(len(chunk))
     result = merge(parts)
+    _share_strings(result)
     if len(result.files_read) > 1:
         result.findings += duplicate_case_numbers((r.case for r in result.cases), across_files=True)
     return result
+
+
+def _share_strings(result: Result) -> None:
+    """Cases from worker processes arrive with their own copies of the same texts (cell addresses, areas, the
+    municipality): one shared copy each keeps memory proportional to the distinct texts, not to the cases."""
+    intern = sys.intern
+    for r in result.cases:
+        case = r.case
+        case.field_cells = {k: intern(v) for k, v in case.field_cells.items()}
+        case.fields = {k: intern(v) if v.__class__ is str and len(v) < 200 else v for k, v in case.fields.items()}
+        case.file = intern(case.file)
 
 
 def check_inputs(inputs: Iterable[str | os.PathLike[str]], rate: float = DEFAULT_RATE,

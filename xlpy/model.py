@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .cells import a1
@@ -74,6 +74,11 @@ class Case:
             return self.rows[name].label
         return row_label(name) if name in ("one_off", "recurring", "investment", "saving_total", "net",
                                            "cumulative") else metadata_label(name)
+
+    def without_table(self) -> "Case":
+        """The case without its year-table rows: what consolidation needs (metadata, cells, years; the figures are
+        in its CaseResult). Worker processes send cases back this way, which halves what is pickled and held."""
+        return replace(self, label_cells={}, rows={}, gains=[])
 
     def has_amounts(self) -> bool:
         inputs = [self.rows.get("one_off"), self.rows.get("recurring"), *self.gains]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from .cells import a1, column_letter
 from .findings import REGISTRY, Finding
@@ -313,14 +313,18 @@ def per_area_layout(c: "Consolidation", made: str) -> SheetLayout:
 def summary_layouts(c: "Consolidation", lang: str = "da", in_book: str | None = None,
                     link_base: str | None = None) -> list[SheetLayout]:
     """Overblik, Nøgletal, Pr. år, Pr. område, Fejl — in that order."""
+    return list(iter_summary_layouts(c, lang, in_book, link_base))
+
+
+def iter_summary_layouts(c: "Consolidation", lang: str = "da", in_book: str | None = None,
+                         link_base: str | None = None) -> Iterator[SheetLayout]:
+    """The same, one at a time: a writer that renders each before the next is built holds one in memory."""
     made = made_line(c.sources or ([in_book] if in_book else []), lang)
     file_links = None
     if in_book is None:
         file_links = {f: source_link(f, "", None, link_base) for f in c.sources}
-    return [
-        overview_layout(c, made, in_book, link_base),
-        key_figures_layout(c, made),
-        per_year_layout(c, made),
-        per_area_layout(c, made),
-        findings_layout(c.findings, made, lang, in_book=in_book, file_links=file_links),
-    ]
+    yield overview_layout(c, made, in_book, link_base)
+    yield key_figures_layout(c, made)
+    yield per_year_layout(c, made)
+    yield per_area_layout(c, made)
+    yield findings_layout(c.findings, made, lang, in_book=in_book, file_links=file_links)

@@ -217,6 +217,6 @@ def _write(path: str, layouts: Iterable[SheetLayout], extra: Callable[[Any], Non
 
 def write_book(path: str | os.PathLike[str], layouts: Iterable[SheetLayout],
                extra: Callable[[Any], None] | None = None) -> None:
-    """A new workbook holding `layouts`, written atomically. `extra(workbook)` may add to the XlsxWriter book."""
-    layouts = list(layouts)
+    """A new workbook holding `layouts` (any iterable, consumed once: each layout is dropped once rendered), written
+    atomically. `extra(workbook)` may add to the XlsxWriter book."""
     atomic_write(path, lambda tmp: _write(tmp, layouts, extra))
