@@ -95,9 +95,11 @@ def _share_strings(result: Result) -> None:
     """Cases from worker processes arrive with their own copies of the same texts (cell addresses, areas, the
     municipality): one shared copy each keeps memory proportional to the distinct texts, not to the cases."""
     intern = sys.intern
+    layouts: dict[tuple, dict[str, str]] = {}  # cases from one template share one field -> cell map
     for r in result.cases:
         case = r.case
-        case.field_cells = {k: intern(v) for k, v in case.field_cells.items()}
+        key = tuple(case.field_cells.items())
+        case.field_cells = layouts.setdefault(key, {k: intern(v) for k, v in case.field_cells.items()})
         case.fields = {k: intern(v) if v.__class__ is str and len(v) < 200 else v for k, v in case.fields.items()}
         case.file = intern(case.file)
 

@@ -22,10 +22,7 @@ class Figures:
     years: list[int]
     one_off: list[float]
     recurring: list[float]
-    investment: list[float]
     saving: list[float]
-    net: list[float]
-    cumulative: list[float]
     total_investment: float
     total_saving: float
     period_net: float
@@ -35,6 +32,19 @@ class Figures:
     npv: float
     complete: bool  # False when an input amount could not be read and was left out
     has_amounts: bool
+
+    # Derived by year, on demand (a batch of 50.000 cases holds only what it cannot derive).
+    @property
+    def investment(self) -> list[float]:
+        return [_round(a + b) for a, b in zip(self.one_off, self.recurring)]
+
+    @property
+    def net(self) -> list[float]:
+        return [_round(s - i) for s, i in zip(self.saving, self.investment)]
+
+    @property
+    def cumulative(self) -> list[float]:
+        return running_sum(self.net)
 
 
 def _round(value: float) -> float:
@@ -89,10 +99,7 @@ def compute_case(case: Case, rate: float = DEFAULT_RATE) -> Figures:
         years=list(case.years),
         one_off=one_off,
         recurring=recurring,
-        investment=investment,
         saving=saving,
-        net=net,
-        cumulative=cumulative,
         total_investment=total_investment,
         total_saving=total_saving,
         period_net=_round(sum(net)),

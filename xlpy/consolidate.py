@@ -34,11 +34,11 @@ class Totals:
     def add(self, result: CaseResult, offset: int) -> None:
         f = result.figures
         self.cases += 1
-        for i, _ in enumerate(f.years):
+        for i, (saving, investment, net) in enumerate(zip(f.saving, f.investment, f.net)):
             j = offset + i
-            self.saving[j] += f.saving[i]
-            self.investment[j] += f.investment[i]
-            self.net[j] += f.net[i]
+            self.saving[j] += saving
+            self.investment[j] += investment
+            self.net[j] += net
 
     def finish(self) -> None:
         self.saving = [round(v, 2) for v in self.saving]
