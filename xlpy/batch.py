@@ -35,7 +35,7 @@ def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: in
         from .xlsx import write_book
 
         base = os.path.dirname(os.path.abspath(output))
-        write_book(output, iter_summary_layouts(c, lang, link_base=base))
+        write_book(output, iter_summary_layouts(c, lang, link_base=base), streaming=True)
     return c
 
 

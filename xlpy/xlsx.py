@@ -114,15 +114,28 @@ def _link_target(link: str) -> str:
 
 
 def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
-    ws = workbook.add_worksheet(layout.name)
-    links = 0
-    table_header = None
-    if layout.table:
-        from .cells import split_a1
+    """One layout as a worksheet. Cells are written in row order, so that in constant_memory mode each finished row
+    can go to disk; everything that shapes rows (heights, the table's header) is set first."""
+    from .cells import split_a1
 
+    ws = workbook.add_worksheet(layout.name)
+    for col, width in layout.widths.items():
+        ws.set_column(col, col, width)
+    for row, height in layout.heights.items():
+        ws.set_row(row, height)
+    if layout.table:
         name, ref = layout.table
         (r0, c0), (r1, c1) = split_a1(ref.split(":")[0]), split_a1(ref.split(":")[1])
-        table_header = (r0, c0, r1, c1, name)
+        headers = {cell.col: cell.value for cell in layout.cells if cell.row == r0}
+        columns = [{"header": str(headers.get(col, f"Kolonne {col + 1}")),
+                    "header_format": formats.get("header_wrap")} for col in range(c0, c1 + 1)]
+        # XlsxWriter refuses tables in constant_memory mode only because a table writes its header cells; before
+        # any row is written, those cells can go into the row buffer like any other.
+        streaming, ws.constant_memory = ws.constant_memory, False
+        ws.add_table(r0, c0, max(r1, r0 + 1), c1, {"name": name, "columns": columns,
+                                                   "style": "Table Style Light 9", "autofilter": True})
+        ws.constant_memory = streaming
+    links = 0
     for cell in sorted(layout.cells, key=lambda c: (c.row, c.col)):
         r, c, value = cell.row, cell.col, cell.value
         if isinstance(value, Formula):
@@ -145,29 +158,16 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
             ws.write_number(r, c, value, formats.get(cell.style))
         else:
             ws.write(r, c, value, formats.get(cell.style))
-    for col, width in layout.widths.items():
-        ws.set_column(col, col, width)
-    for row, height in layout.heights.items():
-        ws.set_row(row, height)
     for v in layout.validations:
         options = {"validate": "list", "source": v.source, "error_title": "Ugyldig værdi",
                    "error_message": "Vælg en værdi fra listen (arket Lister)."}
         if v.prompt:
             options["input_message"] = v.prompt
         ws.data_validation(v.ref, options)
-    if table_header:
-        r0, c0, r1, c1, name = table_header
-        headers = {cell.col: cell.value for cell in layout.cells if cell.row == r0}
-        columns = [{"header": str(headers.get(col, f"Kolonne {col + 1}")),
-                    "header_format": formats.get("header_wrap")} for col in range(c0, c1 + 1)]
-        ws.add_table(r0, c0, max(r1, r0 + 1), c1, {"name": name, "columns": columns,
-                                                   "style": "Table Style Light 9", "autofilter": True})
     for chart in layout.charts:
         ws.insert_chart(chart.anchor, _chart(workbook, layout.name, chart),
                         {"x_scale": chart.width_cm / 12.7, "y_scale": chart.height_cm / 7.62})
     if layout.freeze:
-        from .cells import split_a1
-
         ws.freeze_panes(*split_a1(layout.freeze))
     if layout.landscape:
         ws.set_landscape()
@@ -199,13 +199,14 @@ def _chart(workbook: Any, sheet: str, spec: Any) -> Any:
     return chart
 
 
-def _write(path: str, layouts: Iterable[SheetLayout], extra: Callable[[Any], None] | None) -> None:
+def _write(path: str, layouts: Iterable[SheetLayout], extra: Callable[[Any], None] | None,
+           streaming: bool) -> None:
     import xlsxwriter
 
     from .made import now
 
     workbook = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False,
-                                          "strings_to_urls": False})
+                                          "strings_to_urls": False, "constant_memory": streaming})
     workbook.set_properties({"author": "xlpy", "created": now()})
     formats = _Formats(workbook)
     for layout in layouts:
@@ -216,7 +217,9 @@ def _write(path: str, layouts: Iterable[SheetLayout], extra: Callable[[Any], Non
 
 
 def write_book(path: str | os.PathLike[str], layouts: Iterable[SheetLayout],
-               extra: Callable[[Any], None] | None = None) -> None:
+               extra: Callable[[Any], None] | None = None, streaming: bool = False) -> None:
     """A new workbook holding `layouts` (any iterable, consumed once: each layout is dropped once rendered), written
-    atomically. `extra(workbook)` may add to the XlsxWriter book."""
-    atomic_write(path, lambda tmp: _write(tmp, layouts, extra))
+    atomically. `extra(workbook)` may add to the XlsxWriter book. `streaming` writes each finished row to disk
+    (XlsxWriter's constant_memory: memory stays flat for 50.000 cases; text is stored in the cells rather than in
+    a shared-strings part)."""
+    atomic_write(path, lambda tmp: _write(tmp, layouts, extra, streaming))
