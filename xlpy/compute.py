@@ -96,7 +96,7 @@ def compute_case(case: Case, rate: float = DEFAULT_RATE) -> Figures:
     total_investment = _round(sum(investment))
     total_saving = _round(sum(saving))
     return Figures(
-        years=list(case.years),
+        years=case.years,
         one_off=one_off,
         recurring=recurring,
         saving=saving,

@@ -78,7 +78,7 @@ class Case:
     def without_table(self) -> "Case":
         """The case without its year-table rows: what consolidation needs (metadata, cells, years; the figures are
         in its CaseResult). Worker processes send cases back this way, which halves what is pickled and held."""
-        return replace(self, label_cells={}, rows={}, gains=[])
+        return replace(self, label_cells={}, rows={}, gains=[], unreadable=frozenset(self.unreadable))
 
     def has_amounts(self) -> bool:
         inputs = [self.rows.get("one_off"), self.rows.get("recurring"), *self.gains]
