@@ -12,6 +12,7 @@ from typing import Sequence
 from .compute import DEFAULT_RATE
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+SHOWN_FINDINGS = 20  # consolidate prints at most this many fejl/advarsler; the Fejl sheet has them all
 
 TEXTS = {
     "da": {
@@ -263,6 +264,13 @@ def _print_consolidation(c, args, console) -> None:
         r=len(c.files_read), s=len(c.files_skipped), e=counts["fejl"], a=counts["advarsel"], i=counts["info"]))
     for file, code in c.files_skipped:
         console.print(f"  {'sprunget over' if da else 'skipped'}: {file} ({code})")
+    serious = [f for f in c.findings if f.severity.value != "info"]
+    if serious:
+        shown = serious[:SHOWN_FINDINGS]
+        _findings_table(shown, lang, console)
+        if len(serious) > len(shown):
+            console.print((f"… og {len(serious) - len(shown)} flere fejl og advarsler på arket Fejl." if da else
+                           f"… and {len(serious) - len(shown)} more errors and warnings on the Fejl sheet."))
     where = args.inputs[0] if args.in_place else args.output
     if where:
         console.print(("Resultatet er skrevet til {p} (arkene Overblik, Nøgletal, Pr. år, Pr. område, Fejl)." if da

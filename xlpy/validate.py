@@ -42,8 +42,8 @@ def validate_metadata(case: Case, lists: dict[str, tuple[str, ...]]) -> list[Fin
         allowed = _allowed(tuple(lists.get(name, ())))
         for part in split_values(value):
             if normalise(part) not in allowed:
-                shown = ", ".join(lists.get(name, ())[:8]) + (" …" if len(lists.get(name, ())) > 8 else "")
-                add("not-in-list", name, value=part, label=metadata_label(name), allowed=shown)
+                add("not-in-list", name, value=part, label=metadata_label(name),
+                    allowed=_closest_first(part, lists.get(name, ())))
     value = case.fields.get("realisability")
     if not _blank(value):
         number = _metadata_number(value)
@@ -58,6 +58,18 @@ def validate_metadata(case: Case, lists: dict[str, tuple[str, ...]]) -> list[Fin
             add("period-mismatch", "period", period=f"{period[0]}–{period[1]}", first=Plain(case.years[0]),
                 last=Plain(case.years[-1]))
     return out
+
+
+def _closest_first(value: str, allowed: Sequence[str], shown: int = 8) -> str:
+    """The allowed values a message lists: the ones closest to what was typed first ("Digitalisering" → "Økonomi og
+    digitalisering"), then the rest, at most `shown`."""
+    import difflib
+
+    lowered = {a.casefold(): a for a in allowed}
+    close = [lowered[m] for m in difflib.get_close_matches(value.casefold(), list(lowered), n=3, cutoff=0.3)]
+    close += [a for a in allowed if value.casefold() in a.casefold() and a not in close]
+    ordered = close + [a for a in allowed if a not in close]
+    return ", ".join(ordered[:shown]) + (" …" if len(ordered) > shown else "")
 
 
 @lru_cache(maxsize=256)
