@@ -11,10 +11,9 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
-from .layout import STYLES, Formula, SheetLayout, Style
+from .layout import STYLES, Formula, SheetLayout, Style, reads_as_formula
 from .xlsx import atomic_write
 
-_FORMULA_LEAD = ("=", "+", "-", "@")
 
 
 class _StyleCache:
@@ -54,7 +53,7 @@ def set_text(cell: Any, text: str) -> None:
     """Write text that stays text, whatever it starts with."""
     cell.value = text
     cell.data_type = "s"
-    if text[:1] in _FORMULA_LEAD:
+    if reads_as_formula(text):
         cell.quotePrefix = True
 
 

@@ -18,6 +18,19 @@ YEAR_FORMAT = "0"
 MIO_FORMAT = "#,##0.0;[Red]-#,##0.0"
 
 
+FORMULA_LEAD = ("=", "+", "-", "@")  # how a text starts that Excel would take for a formula when typed
+
+
+def reads_as_formula(text: str) -> bool:
+    """Would Excel read this text as a formula if it were typed? Writers then store it with a quote prefix."""
+    return text[:1] in FORMULA_LEAD
+
+
+def case_nr_value(nr: str) -> Any:
+    """A Case nr. as it goes into a cell: "3" as the number 3 (no "number stored as text" triangle), "AM-1" as text."""
+    return int(nr) if nr.isdigit() and len(nr) < 10 else nr
+
+
 @dataclass(frozen=True)
 class Formula:
     text: str  # starts with "="

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 from .cells import a1, column_letter
 from .findings import REGISTRY, Finding
 from .labels import FINDINGS_SHEET
-from .layout import Chart, Formula, SheetLayout
+from .layout import Chart, Formula, SheetLayout, case_nr_value
 from .made import made_line
 
 if TYPE_CHECKING:
@@ -71,11 +71,6 @@ OVERVIEW_COLUMNS = (
 )
 
 
-def _number_or_text(value: str) -> Any:
-    """Case numbers such as "3" go in as numbers (no "number stored as text" triangle); "AM-1" stays text."""
-    return int(value) if value.isdigit() and len(value) < 10 else value
-
-
 def _fit_widths(sheet: SheetLayout, minimum: float = 8, maximum: float = 60, skip_rows: int = 1) -> None:
     """Column widths from the longest text in each column (numbers by their grouped length)."""
     longest: dict[int, int] = {}
@@ -122,7 +117,7 @@ def overview_layout(c: "Consolidation", made: str, in_book: str | None = None,
         case, f = result.case, result.figures
         realisability = case.fields.get("realisability")
         values = [
-            _number_or_text(case.case_nr), case.text("committee"), case.text("area"), case.title, case.text("type"),
+            case_nr_value(case.case_nr), case.text("committee"), case.text("area"), case.title, case.text("type"),
             case.text("period") or (f"{f.years[0]}–{f.years[-1]}" if f.has_amounts and f.years else ""),
             f.full_phase_in_saving / THOUSAND if f.has_amounts else None,
             f.period_net / THOUSAND if f.has_amounts else None,

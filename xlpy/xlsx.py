@@ -14,9 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .layout import STYLES, Formula, SheetLayout, Style
+from .layout import STYLES, Formula, SheetLayout, Style, reads_as_formula
 
-_FORMULA_LEAD = ("=", "+", "-", "@")
 MAX_LINKS = 65_000  # Excel's limit is 65,530 hyperlinks per worksheet; beyond it, the text without a link
 
 
@@ -147,7 +146,7 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
             ws.write_url(r, c, _link_target(cell.link), formats.get(cell.style), string=text or None)
         elif isinstance(value, str):
             value = _text(value)
-            ws.write_string(r, c, value, formats.get(cell.style, quote=value[:1] in _FORMULA_LEAD))
+            ws.write_string(r, c, value, formats.get(cell.style, quote=reads_as_formula(value)))
         elif value is None:
             fmt = formats.get(cell.style)
             if fmt is not None:

@@ -22,6 +22,7 @@ from ..findings import Finding, Severity
 from ..labels import FINDINGS_SHEET, MARKS_SHEET, SUMMARY_SHEETS, normalise
 from ..pipeline import CaseResult, Result, check_sheets
 from ..read import Sheet
+from ..layout import case_nr_value
 from .render import render
 
 MARK_COLORS = {Severity.ERROR: "#FFC7CE", Severity.WARNING: "#FFEB9C"}
@@ -82,9 +83,11 @@ def read_sheets(book: Any, skip: Sequence[str] = ()) -> list[Sheet]:
     return out
 
 
-def _check(book: Any) -> tuple[list[CaseResult], list[Finding], list[Sheet]]:
+def _check(book: Any, rate: float | None = None) -> tuple[list[CaseResult], list[Finding], list[Sheet]]:
+    from ..compute import DEFAULT_RATE
+
     sheets = read_sheets(book, skip=(*SUMMARY_SHEETS, MARKS_SHEET))
-    results, findings = check_sheets(book.name, sheets)
+    results, findings = check_sheets(book.name, sheets, DEFAULT_RATE if rate is None else rate)
     return results, sorted(findings, key=Finding.sort_key), sheets
 
 
@@ -228,13 +231,12 @@ def _find_label(grid: list[list[Any]], text: str) -> tuple[int, int] | None:
 def compute(book: Any, rate: float | None = None) -> list[CaseResult]:
     """Beregn: on every case sheet, a block "Beregnet af xlpy" with the case's figures, and Python's yearly
     figures in the computed rows' empty cells (a cell that shows a value, typed or formula, is left alone)."""
-    from ..compute import DEFAULT_RATE, compute_case
+    from ..compute import DEFAULT_RATE
 
     rate = DEFAULT_RATE if rate is None else rate
-    results, findings, sheets = _check(book)
+    results, findings, sheets = _check(book, rate)
     grids = {s.name: s.grid for s in sheets}
     for r in results:
-        r = CaseResult(r.case, compute_case(r.case, rate))
         case, sheet = r.case, _sheet(book, r.case.sheet)
         grid = grids[case.sheet]
         where = _find_label(grid, BLOCK_TITLE)
@@ -406,7 +408,7 @@ def new_case(book: Any) -> str:
     sheet = _sheet(book, source.sheet).copy(after=_sheet(book, source.sheet), name=name)
     for field, cell in source.field_cells.items():
         if field == "case_nr":
-            sheet.range(cell).value = _number_or_text(nr)
+            sheet.range(cell).value = case_nr_value(nr)
         elif field not in KEPT_ON_NEW_CASE:
             sheet.range(cell).value = None
     block = _find_label(next(s.grid for s in sheets if s.name == source.sheet), BLOCK_TITLE)
@@ -421,10 +423,6 @@ def new_case(book: Any) -> str:
             sheet.range(a1(source.rows[key].row, cols[0])).value = [formulas]
     _alert(book, f"Arket »{name}« er oprettet med Case nr. {nr}.")
     return name
-
-
-def _number_or_text(nr: str) -> Any:
-    return int(nr) if nr.isdigit() else nr
 
 
 def _computed_formulas(case: Any) -> dict[str, list[str]]:

@@ -12,13 +12,12 @@ from collections import defaultdict
 from typing import Any, Iterable
 
 from ..cells import a1, column_letter
-from ..layout import STYLES, Formula, SheetLayout
+from ..layout import STYLES, Formula, SheetLayout, reads_as_formula
 
-_FORMULA_LEAD = ("=", "+", "-", "@")
 
 
 def _text(value: str) -> str:
-    return "'" + value if value[:1] in _FORMULA_LEAD or value[:1] == "'" else value
+    return "'" + value if reads_as_formula(value) or value[:1] == "'" else value
 
 
 def _quoted(text: str) -> str:
