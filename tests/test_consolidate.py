@@ -194,3 +194,11 @@ def test_other_spreadsheets_in_a_folder_are_reported_not_skipped_silently(folder
     assert not any(name == "noter.txt" for name, _ in codes)
     assert all(f.message() and f.message("en") for f in c.findings)  # every message renders
     assert c.whole.cases == 8
+
+
+def test_unwritable_output_is_a_message_not_a_traceback(folder, tmp_path):
+    blocked = tmp_path / "fil.txt"
+    blocked.write_text("en fil, ikke en mappe", encoding="utf-8")
+    out = run("consolidate", folder, "-o", blocked / "overblik.xlsx")
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr and "Kan ikke skrive eller læse" in out.stderr

@@ -24,6 +24,7 @@ TEXTS = {
         "template_written": "Skabelonen er skrevet: {path}",
         "marked": "Markeringer skrevet i {path}: {count} celle(r) markeret, arket »Fejl« opdateret.",
         "internal": "Intern fejl i xlpy: {error}. Kør med --debug for detaljer.",
+        "os_error": "Kan ikke skrive eller læse {path}: {reason}. Intet er ændret.",
         "amounts_in": "Beløb i kr.",
         "incomplete": "* Ufuldstændig: et beløb kunne ikke læses og er udeladt (se validate).",
     },
@@ -36,6 +37,7 @@ TEXTS = {
         "template_written": "Template written: {path}",
         "marked": "Marks written to {path}: {count} cell(s) marked, sheet \"Fejl\" updated.",
         "internal": "Internal error in xlpy: {error}. Run with --debug for details.",
+        "os_error": "Cannot write or read {path}: {reason}. Nothing was changed.",
         "amounts_in": "Amounts in kr.",
         "incomplete": "* Incomplete: an amount could not be read and is left out (see validate).",
     },
@@ -299,6 +301,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # the output cannot be written (read-only folder, disk full, file locked by Excel)
+        lang = getattr(args, "lang", "da")
+        print(TEXTS[lang]["os_error"].format(path=exc.filename or "", reason=exc.strerror or exc), file=sys.stderr)
+        return EXIT_FINDINGS
     except Exception as exc:  # never a traceback in front of a user
         if args.debug:
             raise
