@@ -102,3 +102,22 @@ def test_wild_corpus_never_crashes_and_is_never_modified():
         # every file ends in a finding that says why nothing was taken from it, or in findings about its cases
         assert codes & {"no-case-sheet", "format-not-supported", "file-unreadable", "file-encrypted", "file-empty",
                         "sheet-unreadable"} or any(r.case.file == str(path) for r in result.cases), path.name
+
+
+def test_formula_without_value_is_not_taken_for_zero(tmp_path):
+    """A formula no spreadsheet program has calculated (a file written by a tool, never opened in Excel): in an
+    amount cell the amount is unknown, not 0; in a computed row there is simply nothing to check."""
+    import zipfile as zf
+
+    src = tmp_path / "kilde.xlsx"
+    from openpyxl import load_workbook
+
+    wb = load_workbook(CLEAN)
+    wb["Velfærdsteknologi"]["C22"] = "=40+40"  # Varig investering 2027, as openpyxl writes it: no cached value
+    wb.save(src)
+    with zf.ZipFile(src) as z:
+        assert b"<f>40+40</f>" in z.read("xl/worksheets/sheet1.xml")
+    result = check_files([src])
+    assert {(f.code, f.sheet, f.cell) for f in result.findings} == {("formula-no-value", "Velfærdsteknologi", "C22")}
+    case = result.cases[0]
+    assert case.figures.complete is False and case.figures.recurring[1] == 0

@@ -167,6 +167,11 @@ _register("range-not-number", ERROR,
 _register("text-in-number", ERROR,
           "Der står tekst (\u00bb{raw}\u00ab) hvor der skal stå et beløb. Casen beregnes uden denne værdi.",
           "The cell holds text (\u00bb{raw}\u00ab) where an amount is needed. The case is computed without it.")
+_register("formula-no-value", ERROR,
+          "Cellen har en formel, som intet regneark har beregnet (ingen gemt værdi), så beløbet kendes ikke. Casen "
+          "beregnes uden denne værdi. Åbn og gem filen i Excel.",
+          "The cell holds a formula no spreadsheet program has calculated (no stored value), so the amount is not "
+          "known. The case is computed without it. Open and save the file in Excel.")
 _register("wrong-type-in-number", ERROR,
           "Der står {kind} hvor der skal stå et beløb. Casen beregnes uden denne værdi.",
           "The cell holds {kind} where an amount is needed. The case is computed without it.")

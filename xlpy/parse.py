@@ -20,6 +20,7 @@ from .labels import (
 )
 from .model import Case, Row, text_of
 from .numbers import parse_number_text
+from .zipguard import NoValue
 
 Grid = Sequence[Sequence[Any]]
 
@@ -123,6 +124,11 @@ class _Reader:
     # --- amounts ------------------------------------------------------------------------------------------------
     def amount(self, raw: Any, row: int, col: int, blank: float | None) -> tuple[float | None, bool]:
         """(value, readable). Blank cells give `blank`; unreadable ones (None, False) with a finding."""
+        if raw.__class__ is NoValue:  # a formula nobody calculated: unknown, not 0 (computed rows: nothing to check)
+            if blank is None:
+                return None, True
+            self.add("formula-no-value", a1(row, col))
+            return None, False
         if raw is None or raw == "":
             return blank, True
         cell = a1(row, col)

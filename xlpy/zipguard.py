@@ -72,6 +72,9 @@ _EXTERNAL = re.compile(rb"(?i)<(?:[\w.-]+:)?f\b[^>]*>[^<]*(?:\||hyperlink\(|webs
                        rb"register\(|exec\(|https?:|file:|\\\\)")
 _FORMULA_CELL = re.compile(rb'(?s)<(?:[\w.-]+:)?c\b[^>]*\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*'
                            rb"<(?:[\w.-]+:)?f\b[^>]*>([^<]*)</")
+# A formula cell with no cached value: <c r="B21"><f>…</f></c> or an empty <v></v> / <v/> after the formula.
+_FORMULA_NO_VALUE = re.compile(rb'<c r="([A-Z]{1,3})0*([0-9]{1,7})"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)'
+                               rb"\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
 _ERROR_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b[^>]*?\br=[\"']([A-Z]{1,3})([0-9]{1,7})[\"'][^>]*?\bt=[\"']e[\"'][^>]*>"
                          rb"(?:(?!</(?:[\w.-]+:)?c>).)*?<(?:[\w.-]+:)?v>([^<]{1,40})</", re.S)
 _ODD = rb">\s*[-+]?(?:[0-9.]*[eE][-+]?[0-9]{3}|[iI][nN][fF]|[nN][aA][nN]|[0-9.]{300})"
@@ -115,7 +118,7 @@ def guard_zip(zf: zipfile.ZipFile, blob: bytes, file: str, findings: list[Findin
             return "xml-unsafe", {"part": name}
         sheet_parts.append((info, scan))
     problems = [(info, scan) for info, scan in sheet_parts if scan.too_large or scan.formulas or scan.errors
-                or scan.odd_numbers]
+                or scan.odd_numbers or scan.no_value]
     if problems:
         names = _sheet_names_by_part(zf, blob)
         for info, scan in problems:
@@ -124,7 +127,7 @@ def guard_zip(zf: zipfile.ZipFile, blob: bytes, file: str, findings: list[Findin
                 skip[sheet] = ("sheet-too-large", too_large_params(scan.rows, scan.cols))
             for cell, formula in scan.formulas:
                 findings.append(finding("formula-external", file, sheet, cell, formula=formula))
-            if scan.errors or scan.odd_numbers:
+            if scan.errors or scan.odd_numbers or scan.no_value:
                 fixes[sheet] = scan
     return None
 
@@ -136,18 +139,31 @@ class Scan:
     formulas: list[tuple[str, str]] = field(default_factory=list)  # (cell, formula) pointing outside
     errors: list[tuple[int, int, str]] = field(default_factory=list)  # (row, col, "#REF!"): 0-based
     odd_numbers: bool = False  # a number that may not be finite (1e309, NaN)
+    no_value: list[tuple[int, int]] = field(default_factory=list)  # formula cells no program has calculated
 
     @property
     def too_large(self) -> bool:
         return self.rows > MAX_ROWS or self.rows * self.cols > SCAN_MAX_CELLS
 
 
+class NoValue(str):
+    """A formula cell no spreadsheet program has calculated (no cached value): calamine reads it as empty. It still
+    equals "", so everything that does not ask treats it as an empty cell; parse.py asks, for amounts."""
+
+
+NO_VALUE = NoValue("")
+
+
 def apply_fixes(grid: list[list[Any]], scan: Scan) -> None:
     """What calamine leaves out of a grid, put back as the cell shows it: an error value (#REF!, which calamine
-    gives as an empty cell) and a number that is not finite (given as text, so it is reported, not summed)."""
+    gives as an empty cell), a number that is not finite (given as text, so it is reported, not summed), and a
+    formula without a value (marked NO_VALUE, so an amount that is not known is not taken for 0)."""
     for r, c, text in scan.errors:
         if r < len(grid) and c < len(grid[r]) and grid[r][c] == "":
             grid[r][c] = text
+    for r, c in scan.no_value:
+        if r < len(grid) and c < len(grid[r]) and grid[r][c] == "":
+            grid[r][c] = NO_VALUE
     if scan.odd_numbers:
         for row in grid:
             for i, v in enumerate(row):
@@ -249,6 +265,8 @@ def _scan_part(data: bytes, state: list[int], scan: Scan) -> None:
         return
     if b"<f" in data or b":f" in data:
         scan.formulas += _external_formulas(data)
+        for m in _FORMULA_NO_VALUE.finditer(data):
+            scan.no_value.append((int(m.group(2)) - 1, _col(m.group(1)) - 1))
     if b't="e"' in data or b"t='e'" in data:
         for m in _ERROR_CELL.finditer(data):
             letters, digits, text = m.group(1), m.group(2), m.group(3)
