@@ -14,7 +14,6 @@ import datetime as dt
 import io
 import os
 import re
-import shutil
 import struct
 import sys
 import zipfile

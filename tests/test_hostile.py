@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLES
+from conftest import SAMPLES
 import badinputs
 
 TIME_BOUND = 60.0  # seconds per command

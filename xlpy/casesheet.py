@@ -11,7 +11,7 @@ from .cells import a1, column_letter
 from .labels import (
     DEFAULT_LISTS, DEFAULT_UNIT, GUIDE_SHEET, LISTS_SHEET, METADATA, REALISABILITY_STEPS, UNITS, row_label,
 )
-from .layout import Cell, Formula, SheetLayout, Validation
+from .layout import Formula, SheetLayout, Validation
 
 FIRST_FIELD_ROW = 3  # 0-based: row 4 in Excel
 LABEL_COL = 0
@@ -219,7 +219,3 @@ def _computed(sheet: SheetLayout, r: int, first: int, n: int, values: Sequence[A
 
 def template_sheets() -> list[SheetLayout]:
     return [case_sheet(), lists_sheet(), guide_sheet()]
-
-
-def cells_by_address(sheet: SheetLayout) -> dict[str, Cell]:
-    return {a1(c.row, c.col): c for c in sheet.cells}

@@ -37,7 +37,3 @@ def split_a1(ref: str) -> tuple[int, int]:
     for ch in letters.upper():
         col = col * 26 + ord(ch) - 64
     return int(digits) - 1, col - 1
-
-
-def a1_range(row: int, first_col: int, last_col: int) -> str:
-    return f"{a1(row, first_col)}:{a1(row, last_col)}" if last_col != first_col else a1(row, first_col)

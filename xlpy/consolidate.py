@@ -13,7 +13,6 @@ from typing import Iterable, Sequence
 
 from .compute import running_sum
 from .findings import Finding, Severity, finding
-from .labels import normalise
 from .pipeline import CaseResult, Result
 
 NO_AREA = "(uden område)"

@@ -23,7 +23,6 @@ from .zipguard import (MAX_BOOK_CELLS, MAX_CELLS, MAX_FILE_BYTES, MAX_ROWS, Scan
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-SUPPORTED = ("xlsx", "xlsm", "xlsb", "xls", "ods")
 
 
 @dataclass
