@@ -203,6 +203,80 @@ _register("no-yearly-figures", INFO,
           "Casen har ingen årlige beløb; den tælles med, men indgår ikke i summerne.",
           "The case has no yearly amounts; it is counted but not included in the sums.")
 
+# --- how a department typed its table (DESIGN §3 "Every amount is accounted for") ------------------------------
+_register("subrow-exceeds-parent", ERROR,
+          "{label} {year}: underrækken er {shown}, men »{parent}« er kun {parent_value}; en »heraf«-række kan ikke "
+          "være større end rækken over den.",
+          "{label} {year}: the sub-row is {shown}, but \u00bb{parent}\u00ab is only {parent_value}; a \"heraf\" row "
+          "cannot be larger than the row above it.")
+_register("row-read-as-subrow", INFO,
+          "Rækken »{label}« læses som en underrække af »{parent}« og lægges ikke til, fordi arkets egne totaler "
+          "kun stemmer uden den.",
+          "The row \u00bb{label}\u00ab is read as a sub-row of \u00bb{parent}\u00ab and is not added, because the "
+          "sheet's own totals agree only without it.")
+_register("row-assumed", WARNING,
+          "Rækken »{label}« kendes ikke; den medregnes som {kind}, fordi den står blandt disse rækker. Arket har "
+          "ingen total, der bekræfter det; omdøb rækken eller tilføj en total.",
+          "The row \u00bb{label}\u00ab is not known; it is counted as {kind} because it stands among those rows. The "
+          "sheet has no total that confirms it; rename the row or add a total.")
+_register("row-uncertain", ERROR,
+          "Rækken »{label}« kan ikke læses med sikkerhed: arkets totaler stemmer hverken, når den medregnes som "
+          "{kind}, eller når den udelades. Casen er ufuldstændig.",
+          "The row \u00bb{label}\u00ab cannot be read with confidence: the sheet's totals agree neither when it is "
+          "counted as {kind} nor when it is left out. The case is incomplete.")
+_register("row-not-amount", INFO,
+          "Rækken »{label}« er ikke et beløb i kroner (fx årsværk eller antal) og indgår ikke i beregningen.",
+          "The row \u00bb{label}\u00ab is not an amount in kroner (e.g. full-time equivalents or a count) and is "
+          "left out of the computation.")
+_register("number-as-text-row", WARNING,
+          "Rækken »{label}« har {count} tal gemt som tekst (fx »{raw}« → {value}); de læses som tal. Indtast dem "
+          "som tal.",
+          "The row \u00bb{label}\u00ab has {count} numbers stored as text (e.g. \u00bb{raw}\u00ab → {value}); they are "
+          "read as numbers. Enter them as numbers.")
+_register("error-value", ERROR,
+          "Cellen viser fejlværdien {value}, så beløbet kendes ikke. Casen beregnes uden denne værdi.",
+          "The cell shows the error value {value}, so the amount is not known. The case is computed without it.")
+_register("total-column-mismatch", ERROR,
+          "{label}: kolonnen »I alt« viser {shown}, men årene giver {computed}.",
+          "{label}: the \"I alt\" column shows {shown}, but the years give {computed}.")
+_register("unit-conflict", ERROR,
+          "Enheden står forskelligt to steder: »{first}« ({first_cell}) og »{second}« ({second_cell}). Beløbene "
+          "læses som {used}, men casen er ufuldstændig, til enheden er rettet.",
+          "The unit is stated differently in two places: \u00bb{first}\u00ab ({first_cell}) and \u00bb{second}\u00ab "
+          "({second_cell}). Amounts are read as {used}, but the case is incomplete until the unit is corrected.")
+_register("unit-implausible", WARNING,
+          "Beløbene ser ud til at stå i en anden enhed: med {unit} er casens største årlige beløb {amount} kr. "
+          "Passer {suggested} bedre?",
+          "The amounts look like another unit: in {unit} the case's largest yearly amount is {amount} kr. Is "
+          "{suggested} what was meant?")
+_register("sign-budget-convention", WARNING,
+          "Arket bruger budgettets fortegn (gevinster med minus, udgifter med plus). Gevinsterne læses med modsat "
+          "fortegn, så en besparelse regnes positiv.",
+          "The sheet uses the budget sign convention (gains with minus, costs with plus). The gains are read with "
+          "the opposite sign, so a saving counts as positive.")
+_register("sign-mixed", ERROR,
+          "Fortegnene er blandede: {count} beløb er negative ({cells}), men ikke efter budgettets fortegn (alle "
+          "gevinster negative, alle udgifter positive). Skriv alle beløb som positive. Casen er ufuldstændig.",
+          "The signs are mixed: {count} amounts are negative ({cells}), but not in the budget sign convention (all "
+          "gains negative, all costs positive). Enter every amount as positive. The case is incomplete.")
+_register("sheet-overview", INFO,
+          "Arket summerer de andre cases ({count}) og er ikke selv en case; det tælles ikke med.",
+          "The sheet sums the other cases ({count}) and is not a case itself; it is not counted.")
+_register("sheet-template-blank", INFO,
+          "Arket er en tom kopi af skabelonen (intet Case nr., ingen titel, ingen beløb) og tælles ikke med.",
+          "The sheet is a blank copy of the template (no Case nr., no title, no amounts) and is not counted.")
+_register("sheet-not-case", INFO,
+          "Arket »{sheet}« er ikke et caseark ({reason}) og læses ikke.",
+          "The sheet \u00bb{sheet}\u00ab is not a case sheet ({reason}) and is not read.")
+_register("tables-unclear", ERROR,
+          "Arket har {count} årstabeller, som ikke kan fordeles på cases (hver case skal have sit eget Case nr. over "
+          "eller ved siden af sin tabel). Arket læses ikke.",
+          "The sheet has {count} year tables that cannot be assigned to cases (each case needs its own Case nr. "
+          "above or beside its table). The sheet is not read.")
+_register("case-abandoned", INFO,
+          "Casen har status Opgivet; den vises i Overblik, men indgår ikke i summerne.",
+          "The case has status Opgivet (abandoned); it is listed in Overblik but left out of the totals.")
+
 # --- across cases -----------------------------------------------------------------------------------------------
 _register("duplicate-case-nr", ERROR,
           "Case nr. {case_nr} findes også i {other}.",

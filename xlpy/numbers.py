@@ -141,7 +141,7 @@ def as_json_number(value: float | None) -> int | float | None:
     """Whole numbers as int (1561, not 1561.0), others rounded to øre."""
     if value is None:
         return None
-    rounded = round(value, 2)
+    rounded = round(float(value), 2)
     if rounded.is_integer():
         return int(rounded)
     return rounded
