@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from typing import Sequence
 
@@ -26,6 +27,26 @@ TEXTS = {
         "os_error": "Kan ikke skrive eller læse {path}: {reason}. Intet er ændret.",
         "amounts_in": "Beløb i kr.",
         "incomplete": "* Ufuldstændig: et beløb kunne ikke læses og er udeladt (se validate).",
+        "usage_error": "fejl",
+        "bad_rate": "ugyldig rente »{value}«: skriv et tal fra 0 til under 1 som 0.035 eller 0,035, eller en "
+                    "procent som 3,5 %",
+        "bad_rate_hint": " (mente du »{value} %«?)",
+        "bad_year": "ugyldigt årstal »{value}«: skriv et år fra {low} til {high}",
+        "bad_jobs": "ugyldigt antal processer »{value}«: skriv et helt tal på mindst 1",
+        "not_xlsx": "skabelonen er en .xlsx-projektmappe: skriv en sti, der ender på .xlsx (ikke »{value}«)",
+        "in_place_one": "--in-place tager præcis én projektmappe",
+        "needs_output": "consolidate skal have -o UD.xlsx eller --in-place (eller --format json)",
+        "kf_title": "Nøgletal",
+        "kf_whole": "Hele perioden",
+        "kf_upto": "Til og med {year}",
+        "kf_rows": ("Antal cases", "Periode", "Områder", "Investeret (mio. kr.)", "Bruttobesparelse (mio. kr.)",
+                    "Nettobesparelse (mio. kr.)", "Kr. igen pr. krone"),
+        "files_line": "{read} fil(er) læst, {skipped} sprunget over; {errors} fejl, {warnings} advarsler, "
+                      "{infos} info.",
+        "skipped": "sprunget over",
+        "more_findings": "… og {n} flere fejl og advarsler på arket Fejl.",
+        "written_to": "Resultatet er skrevet til {path} (arkene Overblik, Nøgletal, Pr. år, Pr. område, Fejl).",
+        "progress": "Læser projektmapper",
     },
     "en": {
         "no_findings": "No findings.",
@@ -39,47 +60,180 @@ TEXTS = {
         "os_error": "Cannot write or read {path}: {reason}. Nothing was changed.",
         "amounts_in": "Amounts in kr.",
         "incomplete": "* Incomplete: an amount could not be read and is left out (see validate).",
+        "usage_error": "error",
+        "bad_rate": "invalid rate »{value}«: give a number from 0 up to (not including) 1 such as 0.035 or 0,035, "
+                    "or a percentage such as 3.5% or 3,5 %",
+        "bad_rate_hint": " (did you mean »{value} %«?)",
+        "bad_year": "invalid year »{value}«: give a year from {low} to {high}",
+        "bad_jobs": "invalid number of processes »{value}«: give a whole number of at least 1",
+        "not_xlsx": "the template is an .xlsx workbook: give a path ending in .xlsx (not »{value}«)",
+        "in_place_one": "--in-place takes exactly one workbook",
+        "needs_output": "consolidate needs -o OUT.xlsx or --in-place (or --format json)",
+        "kf_title": "Key figures",
+        "kf_whole": "Whole period",
+        "kf_upto": "Up to {year}",
+        "kf_rows": ("Cases", "Period", "Areas", "Invested (DKK m)", "Gross saving (DKK m)", "Net saving (DKK m)",
+                    "Return per krone"),
+        "files_line": "{read} file(s) read, {skipped} skipped; {errors} errors, {warnings} warnings, {infos} info.",
+        "skipped": "skipped",
+        "more_findings": "… and {n} more errors and warnings on the Fejl sheet.",
+        "written_to": "The result is written to {path} (sheets Overblik, Nøgletal, Pr. år, Pr. område, Fejl).",
+        "progress": "Reading workbooks",
     },
 }
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="xlpy", description="Validate, compute and consolidate investment cases.")
-    p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
-    sub = p.add_subparsers(dest="command", required=True)
+LANGS = ("da", "en")
+YEARS = (1990, 2200)  # a plausible --cutoff-year
+DEBUG_HELP = "show the Python traceback of an internal error"
+LANG_HELP = "language of messages and tables: da (default) or en"
+_RATE = re.compile(r"(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+_PERCENT = re.compile(r"\s*%$")
 
-    v = sub.add_parser("validate", help="check case workbooks and report findings")
+
+def _argv_lang(argv: Sequence[str]) -> str:
+    """The --lang of a command line, found before argparse runs (its usage errors come before parsing finishes).
+    Accepts `--lang en`, `--lang=en` and the abbreviations argparse accepts; the last one wins."""
+    lang = "da"
+    for i, token in enumerate(argv):
+        if token == "--":
+            break
+        name, eq, value = token.partition("=")
+        if len(name) >= 3 and "--lang".startswith(name):
+            value = value if eq else (argv[i + 1] if i + 1 < len(argv) else "")
+            if value in LANGS:
+                lang = value
+    return lang
+
+
+def _rate_type(lang: str):
+    """--rate: 0 ≤ rate < 1 as a decimal ("0.035", "0,035") or a percentage ("3,5 %", "3.5%") -> 0.035."""
+
+    def rate(text: str) -> float:
+        body = text.strip()
+        percent = bool(_PERCENT.search(body))
+        body = _PERCENT.sub("", body)
+        if _RATE.fullmatch(body):
+            value = float(body.replace(",", "."))
+            if percent:
+                value /= 100
+            if 0 <= value < 1:
+                return value
+            message = TEXTS[lang]["bad_rate"].format(value=text)
+            if not percent and value < 100:
+                message += TEXTS[lang]["bad_rate_hint"].format(value=body)
+            raise argparse.ArgumentTypeError(message)
+        raise argparse.ArgumentTypeError(TEXTS[lang]["bad_rate"].format(value=text))
+
+    return rate
+
+
+def _year_type(lang: str):
+    def year(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            value = None
+        if value is None or not YEARS[0] <= value <= YEARS[1]:
+            raise argparse.ArgumentTypeError(TEXTS[lang]["bad_year"].format(value=text, low=YEARS[0], high=YEARS[1]))
+        return value
+
+    return year
+
+
+def _jobs_type(lang: str):
+    def jobs(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise argparse.ArgumentTypeError(TEXTS[lang]["bad_jobs"].format(value=text))
+        return value
+
+    return jobs
+
+
+def _xlsx_type(lang: str):
+    def xlsx(text: str) -> str:
+        if not text.lower().endswith(".xlsx"):
+            raise argparse.ArgumentTypeError(TEXTS[lang]["not_xlsx"].format(value=text))
+        return text
+
+    return xlsx
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors in the language of the command line (exit status 2, no traceback)."""
+
+    def __init__(self, *args, lang: str = "da", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: {TEXTS[self.lang]['usage_error']}: {message}\n")
+
+
+def _common(parser: argparse.ArgumentParser, top: bool) -> None:
+    """--debug and --lang, before the subcommand (top) and after it: a subcommand's own default is left out, so
+    `xlpy --debug validate x.xlsx` is not undone by the subcommand's parser."""
+    default = (lambda value: value) if top else (lambda value: argparse.SUPPRESS)
+    parser.add_argument("--debug", action="store_true", default=default(False), help=DEBUG_HELP)
+    parser.add_argument("--lang", choices=LANGS, default=default("da"), help=LANG_HELP)
+
+
+def _parser(lang: str = "da") -> argparse.ArgumentParser:
+    p = _Parser(prog="xlpy", description="Validate, compute and consolidate investment cases.", lang=lang)
+    _common(p, top=True)
+    sub = p.add_subparsers(dest="command", required=True)
+    rate_help = "discount rate for NPV: 0.035, 0,035, 3.5%% or \"3,5 %%\" (default 0.035)"
+
+    v = sub.add_parser("validate", help="check case workbooks and report findings", lang=lang)
     v.add_argument("files", nargs="+", metavar="FILE_OR_DIR")
     v.add_argument("--format", choices=("table", "json"), default="table")
-    v.add_argument("--lang", choices=("da", "en"), default="da")
+    _common(v, top=False)
     v.add_argument("--mark", action="store_true",
                    help="write a 'Fejl' sheet and highlights into each workbook (replaces earlier marks)")
 
-    c = sub.add_parser("compute", help="compute every case's figures")
+    c = sub.add_parser("compute", help="compute every case's figures", lang=lang)
     c.add_argument("files", nargs="+", metavar="FILE_OR_DIR")
     c.add_argument("--format", choices=("table", "json"), default="table")
-    c.add_argument("--lang", choices=("da", "en"), default="da")
-    c.add_argument("--rate", type=float, default=DEFAULT_RATE, help="discount rate for NPV (default 0.035)")
+    _common(c, top=False)
+    c.add_argument("--rate", type=_rate_type(lang), default=DEFAULT_RATE, metavar="RATE", help=rate_help)
 
-    k = sub.add_parser("consolidate", help="summary sheets for one workbook or a folder of department workbooks")
+    k = sub.add_parser("consolidate", help="summary sheets for one workbook or a folder of department workbooks",
+                       lang=lang)
     k.add_argument("inputs", nargs="+", metavar="DIR_OR_FILE")
     where = k.add_mutually_exclusive_group()
     where.add_argument("-o", "--output", metavar="OUT.xlsx", help="write the consolidated workbook here")
     where.add_argument("--in-place", action="store_true",
                        help="add or replace xlpy's sheets in the one workbook given (nothing else changes)")
     k.add_argument("--format", choices=("table", "json"), default="table")
-    k.add_argument("--lang", choices=("da", "en"), default="da")
-    k.add_argument("--cutoff-year", type=int, metavar="Y", help="key figures also up to and including this year")
-    k.add_argument("--rate", type=float, default=DEFAULT_RATE, help="discount rate for NPV (default 0.035)")
-    k.add_argument("--jobs", type=int, default=None, help="worker processes for reading (default: CPU count)")
+    _common(k, top=False)
+    k.add_argument("--cutoff-year", type=_year_type(lang), metavar="Y",
+                   help=f"key figures also up to and including this year ({YEARS[0]}–{YEARS[1]})")
+    k.add_argument("--rate", type=_rate_type(lang), default=DEFAULT_RATE, metavar="RATE", help=rate_help)
+    k.add_argument("--jobs", type=_jobs_type(lang), default=None, metavar="N",
+                   help="worker processes for reading (default: CPU count)")
 
-    t = sub.add_parser("template", help="write the blank case template")
-    t.add_argument("-o", "--output", required=True, metavar="PATH")
+    t = sub.add_parser("template", help="write the blank case template", lang=lang)
+    t.add_argument("-o", "--output", required=True, type=_xlsx_type(lang), metavar="PATH.xlsx")
+    _common(t, top=False)
 
-    w = sub.add_parser("build-workbook", help="assemble the ribbon workbook (.xlsm) from workbook/")
+    w = sub.add_parser("build-workbook", help="assemble the ribbon workbook (.xlsm) from workbook/", lang=lang)
     w.add_argument("-o", "--output", required=True, metavar="PATH.xlsm")
     w.add_argument("--interpreter", metavar="PATH", help="Python interpreter for RunPython (xlwings.conf)")
+    w.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
+    p.subcommands = {"validate": v, "compute": c, "consolidate": k, "template": t, "build-workbook": w}
     return p
+
+
+def _plain(*texts):
+    """Texts from the user's files and command line as rich Text: a "[/x]" in a file name is not markup."""
+    from rich.text import Text
+
+    return [Text("" if t is None else str(t)) for t in texts]
 
 
 def _findings_table(findings, lang: str, console) -> None:
@@ -90,8 +244,8 @@ def _findings_table(findings, lang: str, console) -> None:
     colour = {"fejl": "red", "advarsel": "yellow", "info": "cyan"}
     for f in findings:
         sev = f.severity
-        table.add_row(f"[{colour[sev.value]}]{sev.label(lang)}[/]", f.code, f.file, f.sheet or "", f.cell or "",
-                      f.message(lang))
+        table.add_row(f"[{colour[sev.value]}]{sev.label(lang)}[/]", *_plain(f.code, f.file, f.sheet or "",
+                                                                          f.cell or "", f.message(lang)))
     console.print(table)
 
 
@@ -119,7 +273,8 @@ def cmd_validate(args) -> int:
             count, problems = mark_file(file, own)
             extra += problems
             if not problems and args.format == "table":
-                _console().print(TEXTS[args.lang]["marked"].format(path=file, count=count))
+                _console().print(TEXTS[args.lang]["marked"].format(path=file, count=count), markup=False,
+                                 highlight=False)
         findings = sorted(findings + extra, key=lambda f: f.sort_key())
         result.findings += extra
     if args.format == "json":
@@ -155,8 +310,9 @@ def cmd_compute(args) -> int:
         dash = "–"
         for r in result.cases:
             f = r.figures
-            table.add_row(r.case.file, r.case.sheet, r.case.case_nr, r.case.title[:40],
-                          grouped(f.total_investment, args.lang, 0) + ("" if f.complete else " *"), grouped(f.total_saving, args.lang, 0),
+            table.add_row(*_plain(r.case.file, r.case.sheet, r.case.case_nr, r.case.title[:40]),
+                          grouped(f.total_investment, args.lang, 0) + ("" if f.complete else " *"),
+                          grouped(f.total_saving, args.lang, 0),
                           grouped(f.period_net, args.lang, 0),
                           dash if f.return_per_krone is None else grouped(f.return_per_krone, args.lang, 2, True),
                           dash if f.payback_year is None else str(f.payback_year), grouped(f.npv, args.lang, 0))
@@ -169,7 +325,7 @@ def cmd_template(args) -> int:
     from .template import write_template
 
     write_template(args.output)
-    print(TEXTS["da"]["template_written"].format(path=args.output))
+    print(TEXTS[args.lang]["template_written"].format(path=args.output))
     return EXIT_OK
 
 
@@ -194,7 +350,7 @@ def cmd_consolidate(args) -> int:
     if args.in_place:
         c = consolidate_in_place(args.inputs[0], args.cutoff_year, args.rate, args.lang)
     else:
-        with _progress(args.format == "table") as (on_files, advance):
+        with _progress(args.format == "table", args.lang) as (on_files, advance):
             c = consolidate_files(args.inputs, args.output, args.cutoff_year, args.rate, args.lang, args.jobs,
                                   on_files, advance)
     if args.format == "json":
@@ -210,8 +366,9 @@ def cmd_consolidate(args) -> int:
 class _progress:
     """A rich progress bar over the files on an interactive terminal; nothing otherwise."""
 
-    def __init__(self, wanted: bool):
+    def __init__(self, wanted: bool, lang: str = "da"):
         self.bar = None
+        self.text = TEXTS[lang]["progress"]
         if wanted and sys.stderr.isatty():
             from rich.progress import Progress
 
@@ -224,7 +381,7 @@ class _progress:
         self.bar.start()
 
         def on_files(n: int) -> None:
-            self.task = self.bar.add_task("Læser projektmapper", total=n)
+            self.task = self.bar.add_task(self.text, total=n)
 
         def advance(k: int) -> None:
             self.bar.advance(self.task, k)
@@ -242,41 +399,34 @@ def _print_consolidation(c, args, console) -> None:
     from .numbers import grouped
 
     lang = args.lang
-    da = lang == "da"
-    w, k = c.whole, c.cut
+    text = TEXTS[lang]
     mio = lambda v: grouped(v / 1e6, lang, 1, True)  # noqa: E731
     ratio = lambda v: "–" if v is None else grouped(v, lang, 2, True)  # noqa: E731
-    table = Table("" , "Hele perioden" if da else "Whole period",
-                  (f"Til og med {c.cutoff_year}" if da else f"Up to {c.cutoff_year}"),
-                  title="Nøgletal" if da else "Key figures")
-    period = lambda f: f"{f.first_year}–{f.last_year}" if f.first_year else "–"  # noqa: E731
-    for label, a, b in (("Antal cases" if da else "Cases", str(w.cases), str(k.cases)),
-                        ("Periode" if da else "Period", period(w), period(k)),
-                        ("Områder" if da else "Areas", str(w.areas), str(k.areas)),
-                        ("Investeret (mio. kr.)", mio(w.investment), mio(k.investment)),
-                        ("Bruttobesparelse (mio. kr.)", mio(w.saving), mio(k.saving)),
-                        ("Nettobesparelse (mio. kr.)", mio(w.net), mio(k.net)),
-                        ("Kr. igen pr. krone", ratio(w.return_per_krone), ratio(k.return_per_krone))):
-        table.add_row(label, a, b)
+    period = lambda f: ("–" if f.first_year is None or f.last_year is None  # noqa: E731
+                        else f"{f.first_year}–{f.last_year}")
+    # No cut-off year (no years at all: no cases, or cases without amounts): the whole period only.
+    columns = [c.whole] + ([c.cut] if c.cutoff_year is not None else [])
+    heads = [text["kf_whole"]] + ([text["kf_upto"].format(year=c.cutoff_year)] if c.cutoff_year is not None else [])
+    table = Table("", *heads, title=text["kf_title"])
+    values = (lambda f: str(f.cases), period, lambda f: str(f.areas), lambda f: mio(f.investment),
+              lambda f: mio(f.saving), lambda f: mio(f.net), lambda f: ratio(f.return_per_krone))
+    for label, value in zip(text["kf_rows"], values):
+        table.add_row(label, *(value(f) for f in columns))
     console.print(table)
     counts = c.severity_counts()
-    console.print(("{r} fil(er) læst, {s} sprunget over; {e} fejl, {a} advarsler, {i} info." if da else
-                   "{r} file(s) read, {s} skipped; {e} errors, {a} warnings, {i} info.").format(
-        r=len(c.files_read), s=len(c.files_skipped), e=counts["fejl"], a=counts["advarsel"], i=counts["info"]))
+    console.print(text["files_line"].format(read=len(c.files_read), skipped=len(c.files_skipped),
+                                            errors=counts["fejl"], warnings=counts["advarsel"], infos=counts["info"]))
     for file, code in c.files_skipped:
-        console.print(f"  {'sprunget over' if da else 'skipped'}: {file} ({code})")
+        console.print(f"  {text['skipped']}: {file} ({code})", markup=False, highlight=False)
     serious = [f for f in c.findings if f.severity.value != "info"]
     if serious:
         shown = serious[:SHOWN_FINDINGS]
         _findings_table(shown, lang, console)
         if len(serious) > len(shown):
-            console.print((f"… og {len(serious) - len(shown)} flere fejl og advarsler på arket Fejl." if da else
-                           f"… and {len(serious) - len(shown)} more errors and warnings on the Fejl sheet."))
+            console.print(text["more_findings"].format(n=len(serious) - len(shown)))
     where = args.inputs[0] if args.in_place else args.output
     if where:
-        console.print(("Resultatet er skrevet til {p} (arkene Overblik, Nøgletal, Pr. år, Pr. område, Fejl)." if da
-                       else "The result is written to {p} (sheets Overblik, Nøgletal, Pr. år, Pr. område, Fejl).")
-                      .format(p=where))
+        console.print(text["written_to"].format(path=where), markup=False, highlight=False)
 
 
 COMMANDS = {"validate": cmd_validate, "compute": cmd_compute, "template": cmd_template,
@@ -287,13 +437,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 is printed escaped, not a crash
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(_argv_lang(argv))
     args = parser.parse_args(argv)
     if args.command == "consolidate":
+        usage = parser.subcommands["consolidate"]
+        usage.lang = args.lang
         if args.in_place and len(args.inputs) != 1:
-            parser.error("--in-place takes exactly one workbook")
+            usage.error(TEXTS[args.lang]["in_place_one"])
         if not args.in_place and not args.output and args.format != "json":
-            parser.error("consolidate needs -o OUT.xlsx or --in-place (or --format json)")
+            usage.error(TEXTS[args.lang]["needs_output"])
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
