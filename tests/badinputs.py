@@ -60,9 +60,9 @@ EXPECTED: dict[str, set[str]] = {
     "chart_sheet": {"sheet-not-worksheet"},
     "dates_in_amounts": {"wrong-type-in-number"},
     "booleans_in_amounts": {"wrong-type-in-number"},
-    "formula_errors": {"wrong-type-in-number", "text-in-number"},
+    "formula_errors": {"wrong-type-in-number", "text-in-number", "error-value"},
     "formula_no_cached_value": {"formula-no-value"},  # not read as 0: the amount is unknown
-    "numbers_as_text_danish": {"number-as-text"},
+    "numbers_as_text_danish": {"number-as-text", "number-as-text-row"},
     "numbers_as_text_english": {"number-as-text", "number-ambiguous"},
     "title_hyperlink_text": set(),  # text that looks like a formula stays text
     "title_dde_text": set(),

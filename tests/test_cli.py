@@ -96,7 +96,8 @@ def test_template_command(tmp_path):
     out = run("template", "-o", target)
     assert out.returncode == 0 and target.exists()
     findings = json.loads(run("validate", target, "--format", "json").stdout)
-    assert {f["code"] for f in findings} == {"missing-field", "no-yearly-figures"}
+    # a blank template is not a case (not counted, not four fejl): one info saying why, and "no case sheet"
+    assert {(f["code"], f["sheet"]) for f in findings} == {("sheet-template-blank", "Case 1"), ("no-case-sheet", None)}
 
 
 def call(*argv):

@@ -125,7 +125,11 @@ def test_cumulative_not_running_sum(edit):
     for ref, v in zip("BCDEFG", [-480, 90, 660, 1230, 1800, 2370]):
         edit.set(S, f"{ref}27", v)
     assert codes(edit.check()[1]) == set()
-    edit.set(S, "E27", 1300)
+    edit.set(S, "E27", 1300)  # one wrong cell is one fejl: F27 (1800) is right on its own terms
+    assert codes(edit.check()[1]) == {("cumulative-mismatch", "E27")}
+    edit.set(S, "F27", 1870)  # the slip carried on by a formula (1300 + 570) is still found once, where it starts
+    assert codes(edit.check()[1]) == {("cumulative-mismatch", "E27")}
+    edit.set(S, "F27", 1900)  # wrong on its own terms as well: a second fejl
     assert codes(edit.check()[1]) == {("cumulative-mismatch", "E27"), ("cumulative-mismatch", "F27")}
 
 
@@ -142,7 +146,8 @@ def test_cumulative_including_uncounted_gain(edit):
 
 
 @pytest.mark.parametrize("value, code, unit", [("", "unit-missing", "1.000 kr."), ("tkr.", None, "1.000 kr."),
-                                               ("kr.", None, "kr."), ("mio. kr.", None, "mio. kr."),
+                                               # the case's largest amount, 650, is implausible as kroner
+                                               ("kr.", "unit-implausible", "kr."), ("mio. kr.", None, "mio. kr."),
                                                ("euro", "unit-unknown", "1.000 kr.")])
 def test_units(edit, value, code, unit):
     results, findings = edit.set(S, "B16", value).check()
@@ -174,7 +179,15 @@ def test_empty_year_column(edit):
 def test_half_a_table(edit):
     edit.set(S, "A21", "").set(S, "A22", "")
     results, findings = edit.check()
-    assert codes(findings) == {("table-incomplete", "A23")}  # Engangs- and Varig investering missing
+    # the amounts are there without their names: each row is one fejl (not also "Engangsinvestering missing")
+    assert codes(findings) == {("row-unplaced", "A21"), ("row-unplaced", "A22")}
+    assert not results[0].figures.complete
+    edit.set(S, "A21", "").set(S, "A22", "")
+    for r in (21, 22):
+        for col in "BCDEFG":
+            edit.set(S, f"{col}{r}", "")
+    _, findings = edit.check()
+    assert codes(findings) == {("table-incomplete", "A23")}  # the rows gone altogether: the table lacks them
     assert len(results) == 3  # the other cases are still read
 
 

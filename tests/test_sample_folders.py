@@ -85,12 +85,11 @@ def test_kl_catalogue_counts_are_reproduced():
 
 
 def test_kl_fejl_are_only_the_slips_of_the_source():
-    """Esbjerg's header prints 2016 twice; Silkeborg's 'Opsøgende jobkonsulent' prints 174 and −1.040; its
+    """Esbjerg's header prints 2016 twice (one fejl, at the second 2016: the 2018 after it is in place); Silkeborg's 'Opsøgende jobkonsulent' prints 174 and −1.040; its
     'Styrket indsats' (in mio. kr. with two decimals) prints Besparelse i alt 0,27 where its rows give 0,23."""
     errors = {(os.path.basename(f.file), f.sheet, f.cell, f.code) for f in validate([KL])
               if f.severity.value == "fejl"}
     assert errors == {("esbjerg_kommune.xlsx", "KL108", "D20", "years-not-consecutive"),
-                      ("esbjerg_kommune.xlsx", "KL108", "E20", "years-not-consecutive"),
                       ("silkeborg_kommune.xlsx", "KL067", "B29", "computed-mismatch"),
                       ("silkeborg_kommune.xlsx", "KL067", "C29", "computed-mismatch"),
                       ("silkeborg_kommune.xlsx", "KL072", "B26", "computed-mismatch")}

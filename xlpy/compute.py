@@ -30,7 +30,7 @@ class Figures:
     return_per_krone: float | None
     payback_year: int | None
     npv: float
-    complete: bool  # False when an input amount could not be read and was left out
+    complete: bool  # False when an input amount could not be read, or a fejl says the figures cannot be trusted
     has_amounts: bool
 
     # Derived by year, on demand (a batch of 50.000 cases holds only what it cannot derive).
@@ -83,13 +83,13 @@ def npv(net: Sequence[float], rate: float) -> float:
 def compute_case(case: Case, rate: float = DEFAULT_RATE) -> Figures:
     n = len(case.years)
     factor = case.factor
-    zeros: list[float | None] = [0.0] * n
-    one_off = yearly(case.rows["one_off"].values if "one_off" in case.rows else zeros, factor)
-    recurring = yearly(case.rows["recurring"].values if "recurring" in case.rows else zeros, factor)
-    saving = [0.0] * n
-    for gain in case.gains:
-        if gain.counted:
-            saving = [_round(s + g) for s, g in zip(saving, yearly(gain.values, factor))]
+    one_off, recurring, saving = [0.0] * n, [0.0] * n, [0.0] * n
+    for row in (*case.cost_rows(), *case.gains):
+        if not row.counted:
+            continue
+        target = saving if row.key == "saving" else recurring if row.key == "recurring" else one_off
+        for i, v in enumerate(yearly(row.values, factor)):
+            target[i] = _round(target[i] + v)
     investment = [_round(a + b) for a, b in zip(one_off, recurring)]
     net = [_round(s - i) for s, i in zip(saving, investment)]
     cumulative = running_sum(net)
@@ -107,6 +107,6 @@ def compute_case(case: Case, rate: float = DEFAULT_RATE) -> Figures:
         return_per_krone=(total_saving / total_investment) if total_investment > 0 else None,
         payback_year=payback_year(case.years, cumulative, total_investment),
         npv=npv(net, rate),
-        complete=not case.unreadable,
+        complete=case.complete,
         has_amounts=case.has_amounts(),
     )

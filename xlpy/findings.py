@@ -224,6 +224,13 @@ _register("row-uncertain", ERROR,
           "{kind}, eller når den udelades. Casen er ufuldstændig.",
           "The row \u00bb{label}\u00ab cannot be read with confidence: the sheet's totals agree neither when it is "
           "counted as {kind} nor when it is left out. The case is incomplete.")
+_register("row-unplaced", ERROR,
+          "Rækken »{label}« har beløb, men det kan ikke ses, om den er en investering, en gevinst eller en underrække; "
+          "den indgår ikke, og casen er ufuldstændig. Giv rækken et af de kendte navne (fx Engangsinvestering, "
+          "Gevinst, Heraf …).",
+          "The row \u00bb{label}\u00ab holds amounts, but it cannot be told whether it is an investment, a gain or a "
+          "sub-row; it is left out and the case is incomplete. Give the row one of the known names (e.g. "
+          "Engangsinvestering, Gevinst, Heraf …).")
 _register("row-not-amount", INFO,
           "Rækken »{label}« er ikke et beløb i kroner (fx årsværk eller antal) og indgår ikke i beregningen.",
           "The row \u00bb{label}\u00ab is not an amount in kroner (e.g. full-time equivalents or a count) and is "
@@ -286,12 +293,13 @@ _register("duplicate-case", ERROR,
           "Samme case (samme titel og tabel) findes også i {other}.",
           "The same case (same title and table) also appears in {other}.")
 _register("file-not-collected", WARNING,
-          "Filen er en .{extension}-fil og hentes ikke fra mappen (kun .xlsx og .xlsm). Gem den som .xlsx.",
-          "The file is a .{extension} file and is not collected from the folder (only .xlsx and .xlsm). Save it "
-          "as .xlsx.")
+          "Filen er en .{extension}-fil og læses ikke fra mappen; kun projektmapper læses ({collected}). Gem den "
+          "som .xlsx.",
+          "The file is a .{extension} file and is not read from the folder; only workbooks are read ({collected}). "
+          "Save it as .xlsx.")
 _register("no-workbooks", ERROR,
-          "Der er ingen projektmapper (.xlsx, .xlsm) i {path}.",
-          "There are no workbooks (.xlsx, .xlsm) in {path}.")
+          "Der er ingen projektmapper ({collected}) i {path}.",
+          "There are no workbooks ({collected}) in {path}.")
 
 # --- writing ----------------------------------------------------------------------------------------------------
 _register("mark-not-possible", ERROR,

@@ -64,17 +64,31 @@ def metadata_label(field: str) -> str:
 
 
 # --- year table rows ---------------------------------------------------------------------------------------------
+# Departments name their rows in many ways (DESIGN §3). Input rows: investments of two kinds and gains; computed rows:
+# the totals, the net and the cumulative. A row that is none of these is a sub-row ("Heraf …"), a row that is not
+# an amount ("Årsværk"), or unknown — and then the sheet's own totals decide how it is read (parse.py, readings.py).
 ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "one_off": ("Engangsinvestering", ("Engangsinvesteringer", "Engangsudgift", "Engangsudgifter")),
+    "one_off": ("Engangsinvestering", ("Engangsinvesteringer", "Engangsudgift", "Engangsudgifter", "Anlæg",
+                                       "Anlægsudgift", "Anlægsudgifter", "Anlægsinvestering", "Anlægsinvesteringer",
+                                       "Implementeringsomkostninger", "Implementeringsudgifter",
+                                       "Implementeringsomkostning", "Implementering", "Etablering",
+                                       "Etableringsudgifter", "Engangsomkostninger", "Investering", "Investeringer")),
     "recurring": ("Varig investering", ("Varige investeringer", "Løbende investering", "Varig udgift",
-                                        "Varige udgifter", "Driftsinvestering")),
-    "investment": ("Investering i alt", ("Investeringer i alt", "Samlet investering", "Udgifter i alt")),
+                                        "Varige udgifter", "Driftsinvestering", "Drift", "Driftsudgift",
+                                        "Driftsudgifter", "Driftsomkostninger", "Løbende udgift", "Løbende udgifter",
+                                        "Løbende omkostninger", "Merudgift", "Merudgifter", "Årlige udgifter")),
+    "investment": ("Investering i alt", ("Investeringer i alt", "Samlet investering", "Udgifter i alt",
+                                         "Samlede investeringer", "Samlede udgifter", "Omkostninger i alt")),
     "saving": ("Gevinst", ("Gevinster", "Besparelse", "Besparelser", "Bruttogevinst", "Effektivisering",
-                         "Øvrig gevinst", "Anden gevinst", "Øvrige gevinster")),
+                         "Øvrig gevinst", "Anden gevinst", "Øvrige gevinster", "Mindreudgift", "Mindreudgifter",
+                         "Provenu", "Merindtægt", "Merindtægter", "Effektiviseringer", "Driftsbesparelse")),
     "saving_total": ("Besparelse i alt", ("Gevinst i alt", "Gevinster i alt", "Samlet gevinst",
-                                          "Bruttobesparelse", "Samlet besparelse")),
+                                          "Bruttobesparelse", "Samlet besparelse", "Besparelser i alt",
+                                          "Samlede gevinster", "Mindreudgifter i alt", "Provenu i alt",
+                                          "Effektivisering i alt", "Bruttobesparelse i alt")),
     "net": ("Nettoresultat", ("Samlet effekt pr. år", "Samlet effekt", "Nettoeffekt", "Netto",
-                              "Nettobesparelse", "Nettogevinst")),
+                              "Nettobesparelse", "Nettogevinst", "Netto i alt", "Nettoprovenu", "Resultat",
+                              "Samlet nettoeffekt", "Nettoresultat i alt", "Årligt nettoresultat")),
     "cumulative": ("Akk. nettoresultat", ("Akk. effekt", "Akkumuleret effekt", "Akkumuleret nettoresultat",
                                           "Akk. nettoeffekt", "Akkumuleret")),
 }
@@ -83,25 +97,71 @@ for _key, (_label, _aliases) in ROWS.items():
     for _alias in (_label, *_aliases):
         ROW_BY_ALIAS[normalise(_alias)] = _key
 
-# Further gain rows are recognised by how their label starts ("Gevinst fra eksisterende case").
-GAIN_PREFIXES = tuple(normalise(p) for p in ("Gevinst", "Besparelse", "Merindtægt", "Effektivisering"))
+# Longer labels are recognised by how they start ("Gevinst fra eksisterende case", "Anlæg, IT-system").
+PREFIXES: tuple[tuple[str, str], ...] = tuple((normalise(p), k) for p, k in (
+    ("Akk", "cumulative"), ("Akkumuleret", "cumulative"),
+    ("Gevinst", "saving"), ("Besparelse", "saving"), ("Merindtægt", "saving"), ("Effektivisering", "saving"),
+    ("Mindreudgift", "saving"), ("Provenu", "saving"), ("Driftsbesparelse", "saving"),
+    ("Engangs", "one_off"), ("Anlæg", "one_off"), ("Implementering", "one_off"), ("Etablering", "one_off"),
+    ("Varig", "recurring"), ("Løbende", "recurring"), ("Merudgift", "recurring"), ("Driftsudgift", "recurring"),
+    ("Driftsomkostning", "recurring"),
+))
+GAIN_PREFIXES = tuple(p for p, k in PREFIXES if k == "saving")
+SUBROW_PREFIXES = tuple(normalise(p) for p in ("Heraf", "Hvoraf", "Deraf", "Herunder", "Heriblandt"))
+# Rows that count something other than kroner: never summed as amounts.
+NOT_AMOUNT_WORDS = tuple(normalise(w) for w in ("årsværk", "fuldtid", "stilling", "antal", "timer", "fte", "%",
+                                                "pct", "procent", "personer", "borgere", "pladser", "medarbejdere"))
+TOTAL_SUFFIXES = tuple(normalise(w) for w in ("i alt", "total", "sum"))
+INPUT_KEYS = ("one_off", "recurring", "saving")
+MAX_LABEL_WORDS = 6  # longer texts are sentences (a note under the table), whatever word they start with
+_WORD = re.compile(r"\w+")
+COST_KEYS = ("one_off", "recurring")
 
 
 def row_key(label: object) -> str | None:
-    """Which table row a label names (gain rows with longer names count as "saving")."""
-    return row_key_of(normalise(label))
+    """Which table row a label names: one_off, recurring, saving, investment, saving_total, net, cumulative; "sub"
+    for a sub-row ("Heraf løn"), "note" for a row that is not an amount ("Årsværk"); None when not known."""
+    return label_key(label, normalise(label)) if isinstance(label, str) else None
+
+
+def label_key(text: str, norm: str) -> str | None:
+    """row_key of a text and its normalised form; a sentence is no label."""
+    key = row_key_of(norm)
+    if key is not None and len(text) > 30 and len(_WORD.findall(text)) > MAX_LABEL_WORDS:
+        return None
+    return key
 
 
 @lru_cache(maxsize=1 << 16)
 def row_key_of(norm: str) -> str | None:
     """row_key for an already normalised label."""
+    norm = norm.lstrip("-–•")
     if not norm:
         return None
+    if norm.startswith(SUBROW_PREFIXES):
+        return "sub"
     if norm in ROW_BY_ALIAS:
         return ROW_BY_ALIAS[norm]
-    if norm.startswith(GAIN_PREFIXES):
-        return "saving"
+    for suffix in TOTAL_SUFFIXES:  # "Anlæg i alt", "Mindreudgifter total"
+        if norm.endswith(suffix) and len(norm) > len(suffix):
+            stem = row_key_of(norm[: -len(suffix)])
+            if stem in COST_KEYS:
+                return "investment"
+            if stem == "saving":
+                return "saving_total"
+            if stem in ("net", "investment", "saving_total"):
+                return stem
+    for prefix, key in PREFIXES:
+        if norm.startswith(prefix):
+            return key
+    if any(w in norm for w in NOT_AMOUNT_WORDS):
+        return "note"
     return None
+
+
+def is_table_key(key: str | None) -> bool:
+    """A label that makes a table: every known row except sub-rows and notes."""
+    return key is not None and key not in ("sub", "note")
 
 
 def row_label(key: str) -> str:
@@ -125,6 +185,34 @@ UNIT_BY_ALIAS: dict[str, str] = {
     for alias in aliases
 }
 DEFAULT_UNIT = "1.000 kr."
+
+_UNIT_MIO = re.compile(r"\bmio\b|\bmill\b|\bmillioner\b|\bmio\.?kr|\bmill\.?\s*kr", re.IGNORECASE)
+_UNIT_THOUSAND = re.compile(r"\b1[.\s\u00a0]?000\s*kr|\bt\.\s*kr\b|\btkr\b|\btusind(?:e)?\s*kr|\b1000\s*kroner",
+                            re.IGNORECASE)
+_UNIT_KR = re.compile(r"\bkr\b|\bkroner\b|\bdkk\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def unit_in_text(text: str) -> str | None:
+    """The unit a header, title or label states ("(i 1000 kr.)", "Økonomi, mio. kr.", "Gevinst (kr.)"), or None."""
+    if not isinstance(text, str) or "kr" not in text.casefold() and "mio" not in text.casefold() \
+            and "dkk" not in text.casefold() and "mill" not in text.casefold():
+        return None
+    if _UNIT_MIO.search(text):
+        return "mio. kr."
+    if _UNIT_THOUSAND.search(text):
+        return "1.000 kr."
+    if _UNIT_KR.search(text):
+        return "kr."
+    return None
+
+
+def unit_of_field(value: object) -> str | None:
+    """The unit an Enhed field names: its exact aliases first, then the words of a longer text."""
+    if not isinstance(value, str):
+        return None
+    return UNIT_BY_ALIAS.get(normalise(value)) or unit_in_text(value)
+
 
 # --- allowed values of the list fields (a workbook's "Lister" sheet overrides them) ----------------------------------
 KL_AREAS = ("Tværgående forslag", "Administration", "Beskæftigelse", "Dagtilbud", "Det specialiserede socialområde",

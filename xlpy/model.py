@@ -18,11 +18,14 @@ class Row:
     (totals, net, cumulative) None means "nothing to check" (blank, or a formula no program has calculated).
     """
 
-    key: str
+    key: str  # one_off, recurring, saving (inputs); investment, saving_total, net, cumulative (computed); sub
     label: str
     row: int
     values: list[float | None]
-    counted: bool = True  # gain rows only: False when the sheet says it is shown but not counted
+    counted: bool = True  # input rows: False when the sheet says it is shown but not counted, or it is read as a sub-row
+    assumed: bool = False  # an unknown label read as an input because of where it stands (readings.py decides)
+    total: float | None = None  # what the row's "I alt" cell shows, when the table has that column
+    parent: "Row | None" = None  # sub-rows: the row they are part of
 
     def cell(self, index: int, year_cols: list[int]) -> str:
         return a1(self.row, year_cols[index])
@@ -41,10 +44,15 @@ class Case:
     header_row: int = 0
     label_col: int = 0
     counted_col: int | None = None  # the "Medregnes" column, when the sheet has one
-    rows: dict[str, Row] = field(default_factory=dict)  # one_off, recurring, investment, saving_total, net, cumulative
+    rows: dict[str, Row] = field(default_factory=dict)  # first one_off and recurring row; the computed rows
     gains: list[Row] = field(default_factory=list)
+    costs: list[Row] = field(default_factory=list)  # every investment row (Anlæg, Drift, …); empty: rows one_off/recurring
+    subrows: list[Row] = field(default_factory=list)  # "Heraf …" rows: shown, never counted, checked against parent
     unreadable: set[int] = field(default_factory=set)  # year indexes where an input amount could not be read
+    doubtful: bool = False  # a fejl says the figures cannot be trusted (unit conflict, mixed signs, uncertain row)
     hidden: bool = False
+    total_col: int | None = None  # the "I alt" column, when the table has one
+    unchecked: set[str] = field(default_factory=set)  # computed rows not to compare (a fejl already explains them)
 
     @property
     def factor(self) -> int:
@@ -78,11 +86,24 @@ class Case:
     def without_table(self) -> "Case":
         """The case without its year-table rows: what consolidation needs (metadata, cells, years; the figures are
         in its CaseResult). Worker processes send cases back this way, which halves what is pickled and held."""
-        return replace(self, label_cells={}, rows={}, gains=[], unreadable=frozenset(self.unreadable))
+        return replace(self, label_cells={}, rows={}, gains=[], costs=[], subrows=[],
+                       unreadable=frozenset(self.unreadable))
+
+    def cost_rows(self) -> list[Row]:
+        """Every investment row; for a case built by hand, its one_off and recurring rows."""
+        if self.costs:
+            return self.costs
+        return [r for r in (self.rows.get("one_off"), self.rows.get("recurring")) if r is not None]
+
+    def input_rows(self) -> list[Row]:
+        return [*self.cost_rows(), *self.gains]
 
     def has_amounts(self) -> bool:
-        inputs = [self.rows.get("one_off"), self.rows.get("recurring"), *self.gains]
-        return any(v for r in inputs if r for v in r.values)
+        return any(v for r in self.input_rows() for v in r.values)
+
+    @property
+    def complete(self) -> bool:
+        return not self.unreadable and not self.doubtful
 
 
 def text_of(value: Any) -> str:
@@ -94,16 +115,20 @@ def text_of(value: Any) -> str:
     return str(value).strip()
 
 
-_PERIOD = re.compile(r"^\s*(\d{4})\s*[-\u2013\u2014/]\s*(\d{4})\s*$")
+_PERIOD = re.compile(r"^\s*(\d{4})\s*(?:[-\u2013\u2014/]|til)\s*(\d{4}|\d{2})\s*(?:\([^()]*\))?\s*$")
 
 
 def parse_period(value: Any) -> tuple[int, int] | None:
-    """ "2021–2026" or "2021-2026" -> (2021, 2026); a single year -> (y, y); None when unreadable."""
+    """ "2021–2026", "2021-2026", "2021–26", "2021 - 2026", "2021–2026 (4 år)" -> (2021, 2026); a single year ->
+    (y, y); None when unreadable."""
     text = text_of(value)
     match = _PERIOD.match(text)
     if match:
-        first, last = int(match[1]), int(match[2])
-        return (first, last) if first <= last else None
+        first, last = int(match[1]), match[2]
+        end = int(last) if len(last) == 4 else first - first % 100 + int(last)
+        if len(last) == 2 and end < first:
+            end += 100
+        return (first, end) if first <= end else None
     if re.fullmatch(r"\d{4}", text):
         return int(text), int(text)
     return None

@@ -1,74 +1,45 @@
-"""From a grid of cell values to a Case: find the metadata block and the year table by their labels.
+"""From a grid of cell values to cases: find each case's metadata block and year table by their labels.
 
 A grid is a list of rows, each a list of cell values as python-calamine gives them (float, str, bool, date, ""
-for empty), starting at A1. Nothing is found by a fixed address: a department can insert rows, move the table or
-rename the sheet. Findings here are about reading cells (a number stored as text, a range, a missing row); rules
-about what the values mean live in validate.py.
+for empty), starting at A1. Nothing is found by a fixed address: a department can insert rows, move the table,
+rename the sheet, put its labels in column B or merge them over two columns, or put several cases on one sheet
+(regions.py finds where each one is). Every row of a year table is read as an input (an investment or a gain), a
+sub-row ("Heraf …"), a row that is not an amount, or a total; an unknown row among the inputs is read as one of them
+for now, and readings.py lets the sheet's own totals decide. Findings here are about reading cells; what the values
+mean is validate.py's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Sequence
 
 from .cells import a1
 from .findings import Finding, Plain, finding
 from .labels import (
-    COUNTED_HEADER, DEFAULT_LISTS, LIST_FIELDS, METADATA_BY_ALIAS, NOT_COUNTED, NOT_CASE_SHEETS, TOTAL_HEADER,
-    UNIT_BY_ALIAS,
-    _normalise, metadata_label, normalise, row_key, row_key_of, row_label,
+    COUNTED_HEADER, COST_KEYS, DEFAULT_LISTS, DEFAULT_UNIT, LIST_FIELDS, METADATA_BY_ALIAS, NOT_CASE_SHEETS,
+    NOT_COUNTED, TOTAL_HEADER, is_table_key, metadata_label, normalise, row_key, row_label,
+    unit_in_text, unit_of_field,
 )
 from .model import Case, Row, text_of
 from .numbers import parse_number_text
+from .readings import settle
+from .regions import EVERYWHERE, Region, Table, Texts, find_tables, header_years, split, text_cells
 from .zipguard import NoValue
 
 Grid = Sequence[Sequence[Any]]
+Merges = Sequence[tuple[tuple[int, int], tuple[int, int]]]  # ((row, col), (row, col)) of merged ranges, 0-based
 
-INPUT_ROWS = ("one_off", "recurring")
-COMPUTED_ROWS = ("investment", "saving_total", "net", "cumulative")
-SINGLE_ROWS = INPUT_ROWS + COMPUTED_ROWS
-MIN_YEAR, MAX_YEAR = 1990, 2200
-
-
-def _year(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)) and float(value).is_integer() and MIN_YEAR <= value <= MAX_YEAR:
-        return int(value)
-    if isinstance(value, str):
-        text = value.strip().rstrip("*")
-        if text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR:
-            return int(text)
-    return None
-
-
-Texts = list[tuple[int, int, str, str]]  # (row, column, text, normalised text) of every non-empty text cell
-
-
-def text_cells(grid: Grid) -> Texts:
-    """Every text cell of a grid, with its normalised form: the one pass over the grid that finds labels."""
-    out = []
-    append, norm = out.append, _normalise
-    for r, row in enumerate(grid):
-        for c, value in enumerate(row):
-            if value.__class__ is str and value:
-                append((r, c, value, norm(value)))
-    return out
+SINGLE_ROWS = ("investment", "saving_total", "net", "cumulative")
+_ERROR_VALUE = re.compile(r"^#(?:REF!|VALUE!|DIV/0!|N/A|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!)$")
+UNLABELLED = "(uden tekst)"
+_RECURRING_WORDS = tuple(normalise(w) for w in ("drift", "løbende", "årlig", "varig", "licens"))
 
 
 def looks_like_case_sheet(grid: Grid, texts: Texts | None = None) -> bool:
-    """A case sheet holds a year table: at least two of its row labels (or one and a Case nr. label)."""
-    keys: set[str] = set()
-    has_case_nr = False
-    for _, _, _, norm in (text_cells(grid) if texts is None else texts):
-        key = row_key_of(norm)
-        if key:
-            keys.add(key)
-            if len(keys) >= 2:
-                return True
-        elif METADATA_BY_ALIAS.get(norm) == "case_nr":
-            has_case_nr = True
-    return bool(keys) and has_case_nr
+    """A case sheet holds a year table: a column of at least two row labels under a header row with years."""
+    return bool(find_tables(grid, text_cells(grid) if texts is None else texts))
 
 
 def is_case_sheet_name(name: str) -> bool:
@@ -76,16 +47,19 @@ def is_case_sheet_name(name: str) -> bool:
 
 
 class _Reader:
-    """Reads one sheet; collects findings as it goes."""
+    """Reads one case from its region of a sheet; collects findings as it goes."""
 
-    def __init__(self, file: str, sheet: str, grid: Grid, texts: Texts):
-        self.file, self.sheet, self.grid, self.texts = file, sheet, grid, texts
+    def __init__(self, file: str, sheet: str, grid: Grid, texts: Texts, region: Region, merges: Merges | None):
+        self.file, self.sheet, self.grid, self.texts, self.region = file, sheet, grid, texts, region
+        self.merge_ends = {start: end for start, end in (merges or ())}
         self.findings: list[Finding] = []
 
     def add(self, code: str, cell: str | None = None, **params: Any) -> None:
         self.findings.append(finding(code, self.file, self.sheet, cell, **params))
 
     def value(self, row: int, col: int) -> Any:
+        if not self.region.holds(row, col):
+            return ""
         if 0 <= row < len(self.grid):
             cells = self.grid[row]
             if 0 <= col < len(cells):
@@ -98,28 +72,62 @@ class _Reader:
             if r in skip_rows:
                 continue
             name = METADATA_BY_ALIAS.get(norm)
-            if name is None or (c == label_col and row_key_of(norm)):
+            if name is None or (c == label_col and is_table_key(row_key(value))):
                 continue
+            vc = self.value_col(r, c)
             if name in case.label_cells:
-                other = self.value(r, c + 1)
+                other = self.value(r, vc)
                 if other not in ("", None) and text_of(other) != case.text(name):
                     self.add("label-duplicate", a1(r, c), label=metadata_label(name), first=case.field_cells[name])
                 continue
             case.label_cells[name] = a1(r, c)
-            case.field_cells[name] = a1(r, c + 1)
-            raw = self.value(r, c + 1)
+            case.field_cells[name] = a1(r, vc)
+            raw = self.value(r, vc)
             case.fields[name] = raw.strip() if isinstance(raw, str) else raw
 
-    def unit(self, case: Case) -> None:
+    def value_col(self, row: int, col: int) -> int:
+        """The value of a label is in the first cell to its right, or right of the label's merged range."""
+        end = self.merge_ends.get((row, col))
+        return (end[1] if end and end[0] >= row else col) + 1
+
+    def unit(self, case: Case, table_rows: list[Row]) -> None:
+        """The unit, from wherever the sheet states it: the Enhed field, the table's header cell, a title line above
+        the table, the row labels. Two that disagree are a fejl."""
+        stated: list[tuple[str, str, str]] = []  # (text, cell, unit)
         raw = case.fields.get("unit")
-        if raw is None or not text_of(raw):
-            self.add("unit-missing", case.cell_of("unit") or a1(case.header_row, case.label_col))
+        if raw is not None and text_of(raw):
+            unit = unit_of_field(text_of(raw))
+            if unit is None:
+                self.add("unit-unknown", case.cell_of("unit"), value=text_of(raw))
+            else:
+                stated.append((text_of(raw), case.cell_of("unit") or "", unit))
+        if case.years:
+            value_cells = set(case.field_cells.values())
+            first_year_col = case.year_cols[0]
+            for r in range(max(case.header_row - 3, self.region.top), case.header_row + 1):
+                for c in range(max(self.region.left, case.label_col - 1), first_year_col if r == case.header_row
+                               else case.year_cols[-1] + 1):
+                    text = self.value(r, c)
+                    if not isinstance(text, str) or a1(r, c) in value_cells or METADATA_BY_ALIAS.get(normalise(text)):
+                        continue
+                    unit = unit_in_text(text)
+                    if unit:
+                        stated.append((text.strip(), a1(r, c), unit))
+        for row in table_rows:
+            unit = unit_in_text(row.label)
+            if unit:
+                stated.append((row.label, a1(row.row, case.label_col), unit))
+        if not stated:
+            if raw is None or not text_of(raw):
+                self.add("unit-missing", case.cell_of("unit") or a1(case.header_row, case.label_col))
             return
-        unit = UNIT_BY_ALIAS.get(normalise(text_of(raw)))
-        if unit is None:
-            self.add("unit-unknown", case.cell_of("unit"), value=text_of(raw))
-        else:
-            case.unit = unit
+        case.unit = stated[0][2]
+        other = next((s for s in stated if s[2] != case.unit), None)
+        if other is not None:
+            first = stated[0]
+            self.add("unit-conflict", other[1], first=first[0], first_cell=first[1], second=other[0],
+                     second_cell=other[1], used=case.unit)
+            case.doubtful = True
 
     # --- amounts ------------------------------------------------------------------------------------------------
     def amount(self, raw: Any, row: int, col: int, blank: float | None) -> tuple[float | None, bool]:
@@ -143,6 +151,9 @@ class _Reader:
         text = str(raw)
         if not text.strip():
             return blank, True
+        if _ERROR_VALUE.match(text.strip()):
+            self.add("error-value", cell, value=text.strip())
+            return None, False
         read = parse_number_text(text)
         if read.kind == "number":
             assert read.value is not None
@@ -161,109 +172,148 @@ class _Reader:
         self.add("text-in-number", cell, raw=text.strip()[:60])
         return None, False
 
-    # --- the year table -----------------------------------------------------------------------------------------
-    def table(self, case: Case) -> bool:
-        labelled = [(r, c, key) for r, c, _, norm in self.texts if (key := row_key_of(norm))]
-        if not labelled:
-            return False
-        by_col: dict[int, int] = {}
-        for _, c, _ in labelled:
-            by_col[c] = by_col.get(c, 0) + 1
-        label_col = max(sorted(by_col), key=lambda c: by_col[c])
-        table_rows = [(r, key) for r, c, key in labelled if c == label_col]
-        first_row = table_rows[0][0]
-        case.label_col = label_col
+    def amounts(self, r: int, label: str, year_cols: list[int], blank: float | None) -> tuple[list[float | None],
+                                                                                              list[int]]:
+        """A row's values by year and the indexes that could not be read. Numbers stored as text in several cells
+        of a row are one finding for the row."""
+        cells = self.grid[r] if r < len(self.grid) else []
+        width = len(cells)
+        values: list[float | None] = []
+        unreadable: list[int] = []
+        mark = len(self.findings)
+        for i, c in enumerate(year_cols):
+            raw = cells[c] if c < width else ""
+            if raw.__class__ is float:  # the common case, without a call
+                values.append(raw)
+                continue
+            value, readable = self.amount(raw, r, c, blank)
+            values.append(value)
+            if not readable:
+                unreadable.append(i)
+        as_text = [f for f in self.findings[mark:] if f.code == "number-as-text"]
+        if len(as_text) > 1:
+            first = as_text[0]
+            params = dict(first.params)
+            self.findings[mark:] = [f for f in self.findings[mark:] if f.code != "number-as-text"]
+            self.add("number-as-text-row", first.cell, label=label, count=Plain(len(as_text)), raw=params["raw"],
+                     value=params["value"])
+        return values, unreadable
 
-        header_row, year_cols, years = self.header(first_row, label_col)
-        case.header_row = header_row
+    def row_label(self, r: int, label_col: int, first_year_col: int) -> str:
+        """The row's label: in the label column, or indented into a column before the years."""
+        for c in range(label_col, first_year_col):
+            value = self.value(r, c)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return ""
+
+    # --- the year table -----------------------------------------------------------------------------------------
+    def table(self, case: Case, table: Table) -> list[Row]:
+        """Read the year table into the case; returns every row read (inputs, sub-rows, totals) in sheet order."""
+        label_col = case.label_col = table.label_col
+        case.header_row = table.header_row
+        found = header_years(self.grid, table.header_row, label_col, self.region.right)
+        year_cols, years = [c for c, _ in found], [y for _, y in found]
         if not years:
-            self.add("years-missing", a1(max(first_row - 1, 0), label_col + 1))
-            return True
-        for i in range(1, len(years)):
-            if years[i] != years[i - 1] + 1:
-                self.add("years-not-consecutive", a1(header_row, year_cols[i]), after=Plain(years[i - 1]),
+            self.add("years-missing", a1(max(table.first_row - 1, 0), label_col + 1))
+            return []
+        for i in range(1, len(years)):  # a year is wrong on its own terms: neither after the one before nor in place
+            if years[i] != years[i - 1] + 1 and years[i] != years[0] + i:
+                self.add("years-not-consecutive", a1(table.header_row, year_cols[i]), after=Plain(years[i - 1]),
                          year=Plain(years[i]))
         case.years, case.year_cols = years, year_cols
-        counted_col = self.header_col(header_row, label_col, COUNTED_HEADER)
-        case.counted_col = counted_col
+        case.counted_col = self.header_col(table.header_row, label_col, COUNTED_HEADER)
+        case.total_col = self.header_col(table.header_row, label_col, TOTAL_HEADER)
 
-        seen_investment = seen_end = False
-        last_row = table_rows[-1][0]
-        for r in range(header_row + 1, last_row + 1):
-            label = self.value(r, label_col)
-            if not isinstance(label, str) or not label.strip():
+        read: list[Row] = []
+        section = None  # "cost", "gain", "after_cost_total", "end": where an unknown row stands
+        parent: Row | None = None
+        r = table.header_row
+        while True:
+            r += 1
+            label = self.row_label(r, label_col, year_cols[0])
+            if r > table.last_row:
+                if not label or row_key(label) != "sub":
+                    break  # trailing "Heraf" rows still belong to the table
+            has_values = any(self.value(r, c) not in ("", None, 0.0) for c in year_cols)
+            if not label and not has_values:
                 continue
-            key = row_key(label)
+            key = row_key(label) if label else None
+            label = label or UNLABELLED
+            cell = a1(r, label_col)
+            assumed = False
             if key is None:
-                if seen_investment and not seen_end:
-                    key = "saving"  # a named gain row between the investments and the totals
+                if section == "cost":
+                    norm = normalise(label)
+                    key = "recurring" if any(w in norm for w in _RECURRING_WORDS) else "one_off"
+                    assumed = True
+                elif section in ("gain", "after_cost_total"):
+                    key, assumed = "saving", True
+                elif section is None:
+                    if has_values:
+                        self.add("row-unplaced", cell, label=label)
+                        case.doubtful = True
+                    continue
                 else:
-                    if any(self.value(r, c) not in ("", None) for c in year_cols):
-                        self.add("row-ignored", a1(r, label_col), label=label.strip())
+                    if has_values:
+                        self.add("row-ignored", cell, label=label)
                     continue
-            if key in ("one_off", "recurring", "investment"):
-                seen_investment = True
-            if key in ("saving_total", "net", "cumulative"):
-                seen_end = True
-            if key in SINGLE_ROWS and key in case.rows:
-                self.add("label-duplicate", a1(r, label_col), label=label.strip(),
-                         first=a1(case.rows[key].row, label_col))
+            if key == "note":
+                if has_values:
+                    self.add("row-not-amount", cell, label=label)
                 continue
-            is_input = key in INPUT_ROWS or key == "saving"
-            blank = 0.0 if is_input else None
-            cells = self.grid[r]
-            width = len(cells)
-            values: list[float | None] = []
-            for i, c in enumerate(year_cols):
-                raw = cells[c] if c < width else ""
-                if raw.__class__ is float:  # the common case, without a call
-                    values.append(raw)
-                    continue
-                value, readable = self.amount(raw, r, c, blank)
-                values.append(value)
-                if is_input and not readable:
-                    case.unreadable.add(i)
-            row = Row(key, label.strip(), r, values)
-            if key == "saving":
-                if counted_col is not None:
-                    row.counted = normalise(text_of(self.value(r, counted_col))) not in NOT_COUNTED
+            if key in SINGLE_ROWS and key in case.rows:
+                self.add("label-duplicate", cell, label=label, first=a1(case.rows[key].row, label_col))
+                continue
+            is_input = key in COST_KEYS or key in ("saving", "sub")
+            values, unreadable = self.amounts(r, label, year_cols, 0.0 if is_input else None)
+            row = Row(key, label, r, values, assumed=assumed, total=self.total(r, case.total_col))
+            read.append(row)
+            if key == "sub":
+                row.parent, row.counted = parent, False
+                case.subrows.append(row)
+                continue
+            if key in COST_KEYS or key == "saving":
+                case.unreadable.update(unreadable)
+            if key in COST_KEYS:
+                case.costs.append(row)
+                case.rows.setdefault(key, row)
+                section = "cost"
+            elif key == "saving":
+                if case.counted_col is not None:
+                    row.counted = normalise(text_of(self.value(r, case.counted_col))) not in NOT_COUNTED
                 case.gains.append(row)
+                section = "gain"
             else:
                 case.rows[key] = row
+                section = "after_cost_total" if key == "investment" else "end"
+            parent = row
 
-        for key in ("one_off", "recurring"):
-            if key not in case.rows:
-                self.add("table-incomplete", a1(first_row, label_col), row=row_label(key))
+        first_cell = a1(table.first_row, label_col)
+        if any(f.code == "row-unplaced" for f in self.findings):
+            return read  # the rows are there without their names: that is the finding, not a missing row
+        if not case.costs:
+            self.add("table-incomplete", first_cell, row=row_label("one_off"))
         if not case.gains:
-            self.add("table-incomplete", a1(first_row, label_col), row=row_label("saving"))
+            self.add("table-incomplete", first_cell, row=row_label("saving"))
         self.empty_year_columns(case)
-        return True
+        return read
 
-    def header(self, first_row: int, label_col: int) -> tuple[int, list[int], list[int]]:
-        for r in range(first_row - 1, max(first_row - 4, -1), -1):
-            cols, years = [], []
-            for c in range(label_col + 1, len(self.grid[r]) if r < len(self.grid) else 0):
-                value = self.value(r, c)
-                year = _year(value)
-                if year is not None:
-                    cols.append(c)
-                    years.append(year)
-                elif isinstance(value, str) and normalise(value) in TOTAL_HEADER + COUNTED_HEADER:
-                    break
-            if years:
-                return r, cols, years
-        return max(first_row - 1, 0), [], []
+    def total(self, r: int, total_col: int | None) -> float | None:
+        if total_col is None:
+            return None
+        value = self.value(r, total_col)
+        return float(value) if value.__class__ in (float, int) else None
 
     def header_col(self, header_row: int, label_col: int, names: tuple[str, ...]) -> int | None:
         cells = self.grid[header_row] if header_row < len(self.grid) else []
-        for c in range(label_col + 1, len(cells)):
+        for c in range(label_col + 1, min(len(cells), self.region.right)):
             if isinstance(cells[c], str) and normalise(cells[c]) in names:
                 return c
         return None
 
     def empty_year_columns(self, case: Case) -> None:
-        inputs = [case.rows.get("one_off"), case.rows.get("recurring"), *case.gains]
-        inputs = [r for r in inputs if r]
+        inputs = case.input_rows()
         if not inputs or not case.has_amounts():
             return  # a case with no amounts at all is one finding (no-yearly-figures), not one per year
         for i, c in enumerate(case.year_cols):
@@ -290,20 +340,38 @@ def _kind_name(value: Any) -> str:
     return "et klokkeslæt"
 
 
-def parse_case_sheet(file: str, sheet: str, grid: Grid, hidden: bool = False) -> tuple[Case | None, list[Finding]]:
-    """Read one sheet. Returns (None, []) when the sheet is not a case sheet."""
+def parse_sheet(file: str, sheet: str, grid: Grid, hidden: bool = False,
+                merges: Merges | None = None) -> tuple[list[Case], list[Finding]]:
+    """Read one sheet: its cases (none when it is not a case sheet) and the findings of reading them."""
     texts = text_cells(grid)
-    if not looks_like_case_sheet(grid, texts):
-        return None, []
-    reader = _Reader(file, sheet, grid, texts)
-    case = Case(file=file, sheet=sheet, fields={}, field_cells={}, label_cells={}, hidden=hidden)
-    reader.table(case)
-    table_rows = {r.row for r in (*case.rows.values(), *case.gains)}
-    reader.metadata(case, table_rows, case.label_col)
-    reader.unit(case)
+    tables = find_tables(grid, texts)
+    if not tables:
+        return [], []
+    regions = split(texts, tables)
+    if regions is None:
+        return [], [finding("tables-unclear", file, sheet, "A1", count=Plain(len(tables)))]
+    cases: list[Case] = []
+    findings: list[Finding] = []
+    for table, region in zip(tables, regions):
+        own = texts if region is EVERYWHERE else [t for t in texts if region.holds(t[0], t[1])]
+        reader = _Reader(file, sheet, grid, own, region, merges)
+        case = Case(file=file, sheet=sheet, fields={}, field_cells={}, label_cells={}, hidden=hidden,
+                    unit=DEFAULT_UNIT)
+        read = reader.table(case, table)
+        reader.metadata(case, {r.row for r in read}, case.label_col)
+        reader.unit(case, read)
+        settle(case, reader.add)
+        cases.append(case)
+        findings += reader.findings
     if hidden:
-        reader.add("sheet-hidden", "A1")
-    return case, reader.findings
+        findings.append(finding("sheet-hidden", file, sheet, "A1"))
+    return cases, findings
+
+
+def parse_case_sheet(file: str, sheet: str, grid: Grid, hidden: bool = False) -> tuple[Case | None, list[Finding]]:
+    """The first case of a sheet (None when it is not a case sheet): for callers that hold one case per sheet."""
+    cases, findings = parse_sheet(file, sheet, grid, hidden)
+    return (cases[0] if cases else None), findings
 
 
 def parse_lists(grid: Grid) -> dict[str, tuple[str, ...]]:

@@ -12,7 +12,7 @@ from .findings import Finding, finding
 from .labels import LISTS_SHEET, normalise
 from .model import Case
 from .numbers import as_json_number
-from .parse import is_case_sheet_name, parse_case_sheet, parse_lists
+from .parse import is_case_sheet_name, parse_lists, parse_sheet
 from .read import Sheet, read_workbook
 from .validate import duplicate_case_numbers, validate_case
 
@@ -72,16 +72,31 @@ class Result:
 
 def check_sheets(file: str, sheets: Sequence[Sheet], rate: float = DEFAULT_RATE) -> tuple[list[CaseResult],
                                                                                           list[Finding]]:
-    """One workbook's sheets (from a file or a live book) to checked and computed cases."""
+    """One workbook's sheets (from a file or a live book) to checked and computed cases. Sheets that hold a year
+    table but are not cases — a blank copy of the template, an overview summing the cases — are left out, each with
+    an info finding saying why."""
     lists_sheet = next((s for s in sheets if normalise(s.name) == normalise(LISTS_SHEET)), None)
     lists = parse_lists(lists_sheet.grid if lists_sheet else [])
-    results: list[CaseResult] = []
+    read: list[tuple[Case, list[Finding]]] = []
     findings: list[Finding] = []
     for sheet in sheets:
         if not sheet.worksheet or not is_case_sheet_name(sheet.name):
             continue
-        case, read_findings = parse_case_sheet(file, sheet.name, sheet.grid, hidden=not sheet.visible)
-        if case is None:
+        cases, read_findings = parse_sheet(file, sheet.name, sheet.grid, hidden=not sheet.visible,
+                                           merges=getattr(sheet, "merges", None))
+        if not cases:
+            findings += read_findings
+            continue
+        for k, case in enumerate(cases):
+            own = [f for f in read_findings if _belongs(f, case, cases)] if len(cases) > 1 else read_findings
+            read.append((case, own))
+    results: list[CaseResult] = []
+    cases_only = [c for c, _ in read]
+    for case, read_findings in read:
+        reason = not_a_case(case, cases_only)
+        if reason is not None:
+            code, params = reason
+            findings.append(finding(code, file, case.sheet, "A1", **params))
             continue
         findings += read_findings
         findings += validate_case(case, lists)
@@ -90,6 +105,65 @@ def check_sheets(file: str, sheets: Sequence[Sheet], rate: float = DEFAULT_RATE)
         findings.append(finding("no-case-sheet", file))
     findings += duplicate_case_numbers((r.case for r in results), across_files=False)
     return results, findings
+
+
+def _belongs(f: Finding, case: Case, cases: Sequence[Case]) -> bool:
+    """Whether a finding of a sheet with several cases is about `case` (by the rows its region spans)."""
+    if not f.cell or f.cell == "A1" and f.code == "sheet-hidden":
+        return case is cases[0]
+    from .cells import split_a1
+
+    row, col = split_a1(f.cell)
+    spans = [(c, _span(c)) for c in cases]
+    inside = [c for c, (top, bottom, left, right) in spans if top <= row <= bottom and left <= col <= right]
+    return (inside[0] if inside else cases[0]) is case
+
+
+def _span(case: Case) -> tuple[int, int, int, int]:
+    from .cells import split_a1
+
+    cells = [split_a1(a) for a in (*case.field_cells.values(), *case.label_cells.values())]
+    rows = [r for r, _ in cells] + [case.header_row] + [r.row for r in (*case.input_rows(), *case.rows.values(),
+                                                                         *case.subrows)]
+    cols = [c for _, c in cells] + [case.label_col] + list(case.year_cols)
+    return min(rows), max(rows) + 1, min(cols), max(cols) + 2
+
+
+OVERVIEW_NAMES = {normalise(x) for x in ("Samlet", "Overblik", "Oversigt", "Total", "I alt", "Sammenfatning",
+                                         "Opsummering", "Resumé", "Samlet oversigt", "Samlet effekt", "Alle cases")}
+
+
+def not_a_case(case: Case, cases: Sequence[Case]) -> tuple[str, dict[str, Any]] | None:
+    """(code, params) when a sheet with a year table is not a case: no Case nr. or title and no amounts (a blank
+    template copy), or no Case nr. and amounts that are the sum of the workbook's other cases (an overview)."""
+    if case.case_nr:
+        return None
+    if not case.has_amounts():
+        return None if case.title else ("sheet-template-blank", {})
+    others = [c for c in cases if c is not case and c.case_nr and c.has_amounts()]
+    if len(others) >= 2 and _sums_others(case, others):
+        return "sheet-overview", {"count": len(others)}
+    if normalise(case.sheet) in OVERVIEW_NAMES and not case.title:
+        return "sheet-not-case", {"sheet": case.sheet, "reason": "intet Case nr., og navnet siger overblik"}
+    return None
+
+
+def _sums_others(case: Case, others: Sequence[Case]) -> bool:
+    """Whether the case's investment and saving by year (in kr.) are the sums of the other cases'."""
+    def by_year(c: Case) -> dict[int, tuple[float, float]]:
+        f = compute_case(c)
+        return {y: (i, s) for y, i, s in zip(f.years, f.investment, f.saving)}
+
+    own = by_year(case)
+    total: dict[int, list[float]] = {}
+    for other in others:
+        for y, (i, s) in by_year(other).items():
+            acc = total.setdefault(y, [0.0, 0.0])
+            acc[0] += i
+            acc[1] += s
+    years = set(own) | {y for y, v in total.items() if any(v)}
+    tol = 0.5 * case.factor
+    return all(abs(own.get(y, (0.0, 0.0))[k] - total.get(y, [0.0, 0.0])[k]) <= tol for y in years for k in (0, 1))
 
 
 def check_files(paths: Iterable[str | os.PathLike[str]], rate: float = DEFAULT_RATE,

@@ -13,9 +13,11 @@ from typing import Any, Iterable, Sequence
 
 from .cells import a1
 from .findings import Finding, Plain, finding
-from .labels import LIST_FIELDS, REALISABILITY_STEPS, REQUIRED, metadata_label, normalise, split_values
-from .model import Case, parse_period, text_of
+from .labels import (DEFAULT_UNIT, LIST_FIELDS, REALISABILITY_STEPS, REQUIRED, UNITS, metadata_label, normalise,
+                     split_values)
+from .model import Case, Row, parse_period, text_of
 from .numbers import parse_number_text
+from .readings import decimals, input_step, sums, tolerance
 
 EXACT = 1e-6
 
@@ -87,62 +89,88 @@ def _metadata_number(value: Any) -> float | None:
 
 
 def validate_amounts(case: Case) -> list[Finding]:
+    """Sub-rows against their parent, and amounts that look typed in another unit. (Negative amounts and the sign
+    convention are readings.signs'.)"""
     out = []
-    for row in (case.rows.get("one_off"), case.rows.get("recurring"), *case.gains):
-        if row is None:
-            continue
-        for i, v in enumerate(row.values):
-            if v is not None and v < 0:
-                out.append(finding("negative-amount", case.file, case.sheet, row.cell(i, case.year_cols),
-                                   label=row.label, value=v))
+    by_parent: dict[int, list[Row]] = {}
+    for sub in case.subrows:
+        if sub.parent is not None:
+            by_parent.setdefault(id(sub.parent), []).append(sub)
+    for subs in by_parent.values():
+        parent = subs[0].parent
+        assert parent is not None
+        for i, top in enumerate(parent.values):
+            if top is None or i in case.unreadable:
+                continue
+            total = sum(s.values[i] or 0.0 for s in subs)
+            if abs(total) > abs(top) + tolerance(parent):
+                first = next(s for s in subs if s.values[i])
+                out.append(finding("subrow-exceeds-parent", case.file, case.sheet, first.cell(i, case.year_cols),
+                                   label=first.label, year=Plain(case.years[i]), shown=total, parent=parent.label,
+                                   parent_value=top))
+                break
+    out += _implausible_unit(case)
     return out
+
+
+PLAUSIBLE_KR = (10_000.0, 5e9)  # a case's largest yearly amount, in kr.: below or above is likely another unit
+
+
+def _implausible_unit(case: Case) -> list[Finding]:
+    largest = max((abs(v) for r in case.input_rows() for v in r.values if v is not None), default=0.0)
+    if not largest:
+        return []
+    kr = largest * case.factor
+    units = list(UNITS)
+    at = units.index(case.unit) if case.unit in units else units.index(DEFAULT_UNIT)
+    low, high = PLAUSIBLE_KR
+    if kr < low and at + 1 < len(units):
+        suggested = units[at + 1]
+    elif kr > high and at > 0:
+        suggested = units[at - 1]
+    else:
+        return []
+    return [finding("unit-implausible", case.file, case.sheet, case.cell_of("unit") or
+                    a1(case.header_row, case.label_col), unit=case.unit, amount=kr, suggested=suggested)]
 
 
 def _expected(case: Case) -> tuple[list[float], list[float], list[float], list[float]]:
     """(investment, saving, net, uncounted gains) per year, in the sheet's unit."""
     n = len(case.years)
-
-    def values(key: str) -> list[float]:
-        row = case.rows.get(key)
-        return [v or 0.0 for v in row.values] if row else [0.0] * n
-
-    investment = [a + b for a, b in zip(values("one_off"), values("recurring"))]
-    saving, uncounted = [0.0] * n, [0.0] * n
+    investment, saving = sums(case)
+    uncounted = [0.0] * n
     for gain in case.gains:
-        target = saving if gain.counted else uncounted
-        for i, v in enumerate(gain.values):
-            target[i] += v or 0.0
+        if not gain.counted and not gain.assumed:
+            for i, v in enumerate(gain.values):
+                uncounted[i] += v or 0.0
     net = [s - i for s, i in zip(saving, investment)]
     return investment, saving, net, uncounted
 
 
 def rounding_step(case: Case) -> float:
-    """One unit of the last digit the table's amounts are written with: 1 for whole numbers, 0,01 for a table in
-    mio. kr. written with two decimals. A slip of 0,04 mio. kr. is then a fejl, not a rounding difference."""
-    decimals = 0
-    for row in (*case.rows.values(), *case.gains):
-        for v in row.values:
-            if v is None or float(v).is_integer():
-                continue
-            for d in range(1, 5):
-                if abs(round(v, d) - v) < 1e-9:
-                    decimals = max(decimals, d)
-                    break
-            else:
-                decimals = 4
-    return 10.0 ** -decimals + EXACT
+    """One unit of the last digit the table's inputs are written with (readings.input_step): a slip of 0,04 mio. kr.
+    in a table written with two decimals is a fejl, not a rounding difference."""
+    return input_step(case)
+
+
+def _silent(row: Row, step: float) -> float:
+    """Differences a total may have without any finding: none, unless the row is typed with fewer decimals than the
+    inputs (0,45 + 0,13 shown as 0,6), and then half a unit of its own last decimal."""
+    return tolerance(row) if 10.0 ** -decimals(row.values) > step else EXACT
 
 
 def _compare(case: Case, key: str, expected: Sequence[float], how: str, step: float) -> list[Finding]:
     row = case.rows.get(key)
-    if row is None:
+    if row is None or key in case.unchecked:
         return []
     out = []
+    silent = _silent(row, step)
+    step = min(step, 10.0 ** -decimals(row.values) + EXACT)  # 679,5 for 680 is no rounding of whole numbers
     for i, shown in enumerate(row.values):
         if shown is None or i in case.unreadable:
             continue
         diff = abs(shown - expected[i])
-        if diff <= EXACT:
+        if diff <= silent:
             continue
         code = "computed-rounding" if diff <= step else "computed-mismatch"
         out.append(finding(code, case.file, case.sheet, row.cell(i, case.year_cols), label=row.label,
@@ -153,7 +181,7 @@ def _compare(case: Case, key: str, expected: Sequence[float], how: str, step: fl
 def _net_inverted(case: Case, expected: Sequence[float], step: float) -> int | None:
     """The first year index showing the flip, when the net row is the recomputation with its sign flipped."""
     row = case.rows.get("net")
-    if row is None:
+    if row is None or "net" in case.unchecked:
         return None
     checked, first_flip = 0, None
     for i, shown in enumerate(row.values):
@@ -167,18 +195,34 @@ def _net_inverted(case: Case, expected: Sequence[float], step: float) -> int | N
     return first_flip if checked else None
 
 
-def _steps_off(case: Case, reference: Sequence[float | None]) -> list[tuple[int, float, float]]:
-    """Year indexes where the cumulative row's step is not the reference net: (index, shown, should be)."""
+def _cumulative_off(case: Case, references: Sequence[Sequence[float | None]],
+                    tol: float) -> list[tuple[int, float, float]]:
+    """Where the cumulative row is wrong on its own terms: (index, shown, should be). A cell is right when it is the
+    running sum of a reference net row, or the cell before it plus that year's net (so one wrong cell is one
+    finding, and a slip carried on by the formulas below it is found once, where it starts)."""
     row = case.rows["cumulative"]
     off = []
-    previous: float | None = 0.0
+    runs = []
+    for ref in references:
+        total: float | None = 0.0
+        run = []
+        for v in ref:
+            total = None if total is None or v is None else total + v
+            run.append(total)
+        runs.append(run)
     for i, shown in enumerate(row.values):
-        ref = reference[i]
-        if shown is not None and previous is not None and ref is not None:
-            should = previous + ref
-            if abs(shown - should) > EXACT:
-                off.append((i, shown, should))
-        previous = shown
+        if shown is None:
+            continue
+        if any(run[i] is not None and abs(shown - run[i]) <= tol for run in runs):
+            continue
+        before = row.values[i - 1] if i else 0.0
+        if before is not None and any(ref[i] is not None and abs(shown - (before + ref[i])) <= tol
+                                      for ref in references):
+            continue
+        should = next((run[i] for run in runs if run[i] is not None), None)
+        if should is None:
+            continue
+        off.append((i, shown, should))
     return off
 
 
@@ -188,9 +232,9 @@ def validate_computed(case: Case) -> list[Finding]:
     investment, saving, net, uncounted = _expected(case)
     step = rounding_step(case)
     out: list[Finding] = []
-    labels = {k: case.label_of(k) for k in ("one_off", "recurring")}
+    labels = [r.label for r in case.cost_rows() if r.counted] or [case.label_of("one_off")]
     gains_how = " + ".join(g.label for g in case.gains if g.counted) or case.label_of("saving_total")
-    out += _compare(case, "investment", investment, f"{labels['one_off']} + {labels['recurring']}", step)
+    out += _compare(case, "investment", investment, " + ".join(labels), step)
     out += _compare(case, "saving_total", saving, gains_how, step)
 
     net_row = case.rows.get("net")
@@ -202,19 +246,19 @@ def validate_computed(case: Case) -> list[Finding]:
     else:
         out += _compare(case, "net", net, f"{gains_how} − {case.label_of('investment')}", step)
 
-    if "cumulative" in case.rows:
+    if "cumulative" in case.rows and "cumulative" not in case.unchecked:
         cum_row = case.rows["cumulative"]
         readable = [None if i in case.unreadable else v for i, v in enumerate(net)]
+        references: list[list[float | None]] = [readable]
         if net_row is not None and flipped is None:
-            reference = [s if s is not None else readable[i] for i, s in enumerate(net_row.values)]
-        else:
-            reference = readable
-        off = _steps_off(case, reference)
+            references.insert(0, [s if s is not None else readable[i] for i, s in enumerate(net_row.values)])
+        tol = max(_silent(cum_row, step), EXACT)
+        off = _cumulative_off(case, references, tol)
         if off and any(uncounted):
-            with_uncounted = [None if r is None else r + u for r, u in zip(reference, uncounted)]
-            if all(abs(shown - should) <= step for _, shown, should in _steps_off(case, with_uncounted)):
+            with_uncounted = [[None if r is None else r + u for r, u in zip(ref, uncounted)] for ref in references]
+            if not _cumulative_off(case, with_uncounted, step):
                 i, shown, should = off[0]
-                names = ", ".join(g.label for g in case.gains if not g.counted)
+                names = ", ".join(g.label for g in case.gains if not g.counted and not g.assumed)
                 return out + [finding("cumulative-includes-uncounted", case.file, case.sheet,
                                       cum_row.cell(i, case.year_cols), label=cum_row.label, gain=names,
                                       year=Plain(case.years[i]), shown=shown, computed=should)]
@@ -226,6 +270,32 @@ def validate_computed(case: Case) -> list[Finding]:
                 params["expected"] = f"{case.label_of('cumulative')} {case.years[i - 1]} + " \
                                      f"{case.label_of('net')}" if i else case.label_of("net")
             out.append(finding(code, case.file, case.sheet, cum_row.cell(i, case.year_cols), **params))
+    out += _total_column(case, step)
+    return out
+
+
+def _total_column(case: Case, step: float) -> list[Finding]:
+    """Each row's "I alt" cell against the sum of its years."""
+    if case.total_col is None:
+        return []
+    out = []
+    rows = [*case.input_rows(), *case.subrows, *(case.rows[k] for k in ("investment", "saving_total", "net")
+                                                 if k in case.rows)]
+    for row in rows:
+        if row.total is None or any(v is None for v in row.values):
+            continue
+        computed = sum(v or 0.0 for v in row.values)
+        diff = abs(row.total - computed)
+        if diff <= max(EXACT, _silent(Row(row.key, row.label, row.row, [row.total]), step)):
+            continue
+        cell = a1(row.row, case.total_col)
+        if diff <= step:
+            out.append(finding("computed-rounding", case.file, case.sheet, cell, label=row.label, year="I alt",
+                               shown=row.total, expected=f"{row.label} {case.years[0]}–{case.years[-1]}",
+                               computed=computed))
+        else:
+            out.append(finding("total-column-mismatch", case.file, case.sheet, cell, label=row.label,
+                               shown=row.total, computed=computed))
     return out
 
 
