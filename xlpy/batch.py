@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .collect import check_many, find_workbooks
+from .collect import add_search, check_many, find_workbooks
 from .compute import DEFAULT_RATE
 from .consolidate import Consolidation, consolidate
 from .findings import finding
@@ -28,8 +28,7 @@ def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: in
         files = [f for f in files if _resolved(f) != out]  # never read our own previous output
     if on_files:
         on_files(len(files))
-    result = check_many(files, rate, jobs, progress)
-    result.findings = found + result.findings
+    result = add_search(check_many(files, rate, jobs, progress), found)
     c = consolidate(result, cutoff_year)
     if output is not None:
         from .xlsx import write_book

@@ -10,16 +10,25 @@ from typing import Callable, Iterable, Sequence
 
 from .compute import DEFAULT_RATE
 from .findings import Finding, finding
-from .pipeline import Result, check_files
+from .pipeline import CaseResult, Result, check_files
 
-EXTENSIONS = (".xlsx", ".xlsm")
-NOT_COLLECTED = (".xls", ".xlsb", ".ods", ".csv", ".xltx", ".xltm", ".numbers")  # spreadsheets a user may expect read
+EXTENSIONS = (".xlsx", ".xlsm", ".xlsb", ".ods", ".xls")  # what python-calamine reads; read.py judges the content
+# Spreadsheet-like files a user may expect to be read from a folder, but which are not: reported, never silent.
+NOT_COLLECTED = (".csv", ".tsv", ".numbers", ".xltx", ".xltm", ".xlt", ".ots", ".fods", ".xlam", ".xla")
+SKIPPED_CODES = ("file-not-collected", "link-broken")  # findings of the search that name a file not read
 PARALLEL_FROM = 16  # below this many files, starting worker processes costs more than it saves
 
 
+def collected_text() -> str:
+    """The extensions collected from folders, as messages list them: ".xlsx, .xlsm, .xlsb, .ods, .xls"."""
+    return ", ".join(EXTENSIONS)
+
+
 def find_workbooks(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[Finding]]:
-    """Files as given, and .xlsx/.xlsm found recursively in folders (sorted, so runs are deterministic). Excel's
-    ~$ lock files are skipped with an info finding; a folder with no workbook is a finding."""
+    """Files as given, and the workbooks (EXTENSIONS) found recursively in folders (sorted, so runs are
+    deterministic). Excel's ~$ lock files are skipped with an info finding; other spreadsheet files (NOT_COLLECTED)
+    and broken links are skipped with a finding naming the file (see skipped_files); a folder with no workbook is a
+    finding."""
     files: list[str] = []
     findings: list[Finding] = []
     for item in inputs:
@@ -29,32 +38,47 @@ def find_workbooks(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str],
             for p in sorted(path.rglob("*")):
                 suffix = p.suffix.lower()
                 if p.is_symlink() and not p.exists():
-                    if suffix in EXTENSIONS:
+                    if suffix in EXTENSIONS or suffix in NOT_COLLECTED:
                         findings.append(finding("link-broken", str(p), reason=f"→ {os.readlink(p)}"))
                     continue
                 if not p.is_file():
                     continue
-                if suffix in NOT_COLLECTED and not p.name.startswith("~$"):
-                    findings.append(finding("file-not-collected", str(p), extension=suffix.lstrip(".")))
-                    continue
-                if suffix not in EXTENSIONS:
-                    continue
                 if p.name.startswith("~$"):
-                    findings.append(finding("lock-file-skipped", str(p)))
+                    if suffix in EXTENSIONS:
+                        findings.append(finding("lock-file-skipped", str(p)))
                     continue
-                found.append(str(p))
+                if suffix in NOT_COLLECTED:
+                    findings.append(finding("file-not-collected", str(p), extension=suffix.lstrip("."),
+                                            collected=collected_text()))
+                    continue
+                if suffix in EXTENSIONS:
+                    found.append(str(p))
             if not found:
-                findings.append(finding("no-workbooks", str(path), path=str(path)))
+                findings.append(finding("no-workbooks", str(path), path=str(path), collected=collected_text()))
             files += found
         else:
             files.append(str(path))  # a missing or odd file becomes a finding when it is read
+    given = {os.path.normpath(f) for f in files}  # a file in a folder that is also given by name is read
+    findings = [f for f in findings if f.code not in SKIPPED_CODES or os.path.normpath(f.file) not in given]
     return list(dict.fromkeys(files)), findings
+
+
+def skipped_files(found: Sequence[Finding]) -> list[str]:
+    """The files the search found but does not read (not collected, broken links), once each, in order."""
+    return list(dict.fromkeys(f.file for f in found if f.code in SKIPPED_CODES))
+
+
+def add_search(result: Result, found: Sequence[Finding]) -> Result:
+    """The search's findings first, and the files it skipped counted with those reading skipped."""
+    skipped = skipped_files(found)
+    seen = set(skipped)
+    result.findings = list(found) + result.findings
+    result.files_skipped = skipped + [f for f in result.files_skipped if f not in seen]
+    return result
 
 
 def _check_chunk(args: tuple[Sequence[str], float]) -> Result:
     """In a worker process: check a chunk of files and send back slim cases (metadata and figures, no table)."""
-    from .pipeline import CaseResult
-
     paths, rate = args
     result = check_files(paths, rate, cross_file_checks=False)
     result.cases = [CaseResult(r.case.without_table(), r.figures) for r in result.cases]
@@ -66,7 +90,6 @@ def check_many(files: Sequence[str], rate: float = DEFAULT_RATE, jobs: int | Non
     """check_files over many files; worker processes when there are enough files and cores. Results keep the
     order of `files`."""
     from .consolidate import merge
-    from .validate import duplicate_case_numbers
 
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(files) < PARALLEL_FROM:
@@ -87,8 +110,47 @@ def check_many(files: Sequence[str], rate: float = DEFAULT_RATE, jobs: int | Non
     result = merge(parts)
     _share_strings(result)
     if len(result.files_read) > 1:
-        result.findings += duplicate_case_numbers((r.case for r in result.cases), across_files=True)
+        flagged = {(f.file, f.sheet) for f in result.findings if f.code == "duplicate-case-nr"}
+        result.findings += cross_file_findings(result.cases, flagged)
     return result
+
+
+def cross_file_findings(results: Sequence[CaseResult], already: set[tuple[str, str]] = frozenset()) -> list[Finding]:
+    """The same case in two workbooks: the same Case nr. with the same Kommune and Forvaltning
+    (validate.duplicate_case_numbers), else the same title and table (duplicate_cases); one finding per duplicated
+    case. Of two workbooks holding the same case, the one whose path sorts later is reported, whatever order the
+    files were given in. `already`: (file, sheet) of cases reported as duplicate-case-nr within their workbook."""
+    from .validate import duplicate_case_numbers
+
+    ordered = sorted(results, key=lambda r: Path(r.case.file))  # stable: sheets keep their order in a file
+    found = duplicate_case_numbers((r.case for r in ordered), across_files=True)
+    return found + duplicate_cases(ordered, set(already) | {(f.file, f.sheet) for f in found})
+
+
+def _signature(result: CaseResult) -> tuple | None:
+    """Identical title and table: the same case, whatever its number says. Works on slim cases (figures only)."""
+    f = result.figures
+    if not result.case.title or not f.has_amounts:
+        return None
+    title = " ".join(result.case.title.split()).casefold()  # not labels.normalise: "(2)" and "(3)" differ here
+    return (title, tuple(f.years), tuple(f.one_off), tuple(f.recurring), tuple(f.saving))
+
+
+def duplicate_cases(results: Sequence[CaseResult], already: set[tuple[str, str]] = frozenset()) -> list[Finding]:
+    """Across files: the same title and table in two workbooks, whatever the case numbers say. The first of
+    `results` is the original; every later one in another workbook is reported at its Titel cell, unless it is in
+    `already` (reported as duplicate-case-nr)."""
+    seen: dict[tuple, CaseResult] = {}
+    out = []
+    for r in results:
+        key = _signature(r)
+        if key is None:
+            continue
+        first = seen.setdefault(key, r)
+        if first is not r and first.case.file != r.case.file and (r.case.file, r.case.sheet) not in already:
+            out.append(finding("duplicate-case", r.case.file, r.case.sheet, r.case.cell_of("title"),
+                               other=f"{first.case.file}, {first.case.sheet}"))
+    return out
 
 
 def _share_strings(result: Result) -> None:
@@ -108,6 +170,4 @@ def check_inputs(inputs: Iterable[str | os.PathLike[str]], rate: float = DEFAULT
                  jobs: int | None = None) -> Result:
     """Files and folders (searched recursively) to checked cases; the findings of the search come first."""
     files, found = find_workbooks(inputs)
-    result = check_many(files, rate, jobs)
-    result.findings = found + result.findings
-    return result
+    return add_search(check_many(files, rate, jobs), found)

@@ -94,31 +94,6 @@ def primary_area(result: CaseResult) -> str:
     return areas[0] if areas else NO_AREA
 
 
-def _signature(result: CaseResult) -> tuple | None:
-    """Identical title and table: the same case, whatever its number says."""
-    f = result.figures
-    if not result.case.title or not f.has_amounts:
-        return None
-    title = " ".join(result.case.title.split()).casefold()  # not labels.normalise: "(2)" and "(3)" differ here
-    return (title, tuple(f.years), tuple(f.one_off), tuple(f.recurring), tuple(f.saving))
-
-
-def duplicate_cases(results: Sequence[CaseResult], already: set[tuple[str, str]] = frozenset()) -> list[Finding]:
-    """Across files: the same title and table in two files, whatever the case numbers say. (Same Case nr. with the
-    same Kommune and Forvaltning is validate.duplicate_case_numbers.)"""
-    seen: dict[tuple, CaseResult] = {}
-    out = []
-    for r in results:
-        key = _signature(r)
-        if key is None:
-            continue
-        first = seen.setdefault(key, r)
-        if first is not r and first.case.file != r.case.file and (r.case.file, r.case.sheet) not in already:
-            out.append(finding("duplicate-case", r.case.file, r.case.sheet, r.case.cell_of("title"),
-                               other=f"{first.case.file}, {first.case.sheet}"))
-    return out
-
-
 def _key_figures(results: Sequence[CaseResult], years: Sequence[int], total: Totals, last: int | None) -> KeyFigures:
     upto = [i for i, y in enumerate(years) if last is None or y <= last]
     areas = {a for r in results for a in r.case.values("area")}
@@ -176,9 +151,6 @@ def consolidate(result: Result, cutoff_year: int | None = None) -> Consolidation
             examples_by_category[c] = examples_by_category.get(c, 0) + 1
 
     findings = list(result.findings)
-    if len(result.files_read) > 1:
-        flagged = {(f.file, f.sheet) for f in findings if f.code == "duplicate-case-nr"}
-        findings += duplicate_cases(results, flagged)  # one finding per duplicated case, not two
     findings.sort(key=Finding.sort_key)
     errors: dict[tuple[str, str], int] = {}
     for f in findings:

@@ -1,10 +1,12 @@
 """Reading workbook files into grids with python-calamine. Never raises: a file that cannot be read is a finding.
 
 The format is judged by the file's first bytes, not its name: a zip holding xl/workbook.xml is xlsx/xlsm, one
-holding xl/workbook.bin is xlsb, content.xml is ods; an OLE file is an old .xls or, when it holds an
-EncryptedPackage stream, a password-protected xlsx. The file is opened read-only and never written. Before
-python-calamine reads a zip, zipguard.py checks it (sizes, compression, DTDs, where the sheets' cells reach); a
-sheet or workbook larger than the limits there is a finding and is skipped, never a crash.
+holding xl/workbook.bin is xlsb, content.xml (and an OpenDocument spreadsheet's mimetype, when it has one) is ods;
+an OLE file is an old .xls or, when it holds an EncryptedPackage stream, a password-protected xlsx. The file is
+opened read-only and never written. Before python-calamine reads a byte of it, the file is checked: zipguard.py
+checks a zip (sizes, compression, DTDs; for .xlsx where the sheets' cells reach), formatguard.py the sheets of .ods,
+.xlsb and .xls (where their cells reach, DTDs, encryption). A sheet or workbook larger than the limits there is a
+finding and is skipped, never a crash; for .ods and .xls, which calamine loads whole, the file is not read.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from .findings import Finding, finding
+from .formatguard import guard_xls
 from .zipguard import (MAX_BOOK_CELLS, MAX_CELLS, MAX_FILE_BYTES, MAX_ROWS, Scan, apply_fixes, guard_zip, size_text,
                        too_large_params)
 
 ZIP_MAGIC = b"PK\x03\x04"
+ODF_MIMETYPE = "application/vnd.oasis.opendocument."
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -31,6 +35,7 @@ class Sheet:
     grid: list[list[Any]]
     visible: bool = True
     worksheet: bool = True
+    merges: list[tuple[tuple[int, int], tuple[int, int]]] | None = None  # merged ranges, 0-based; None: not known
 
 
 @dataclass
@@ -52,7 +57,7 @@ def sniff(path: Path) -> tuple[str | None, str]:
         if head.startswith(ZIP_MAGIC):
             try:
                 with zipfile.ZipFile(fh) as zf:
-                    return _zip_format(set(zf.namelist()))
+                    return _zip_format(set(zf.namelist()), _mimetype(zf))
             except (zipfile.BadZipFile, ValueError, EOFError):
                 return None, "beskadiget zip-fil"
         if head == OLE_MAGIC:
@@ -61,16 +66,30 @@ def sniff(path: Path) -> tuple[str | None, str]:
     return _other_format(head)
 
 
-def _zip_format(names: set[str]) -> tuple[str | None, str]:
+def _zip_format(names: set[str], mimetype: str = "") -> tuple[str | None, str]:
     if "xl/workbook.xml" in names:
         return ("xlsm" if "xl/vbaProject.bin" in names else "xlsx"), ""
     if "xl/workbook.bin" in names:
         return "xlsb", ""
     if "content.xml" in names:
+        if mimetype.startswith(ODF_MIMETYPE) and not mimetype.startswith(ODF_MIMETYPE + "spreadsheet"):
+            return None, f"OpenDocument-fil, men intet regneark ({mimetype[len(ODF_MIMETYPE):][:40]})"
         return "ods", ""
     if "word/document.xml" in names:
         return None, "Word-dokument"
     return None, "zip-fil uden projektmappe"
+
+
+def _mimetype(zf: zipfile.ZipFile) -> str:
+    """An OpenDocument file's own statement of what it is (the stored part "mimetype"), or ""."""
+    try:
+        info = zf.getinfo("mimetype")
+        if info.file_size > 200:
+            return ""
+        with zf.open(info) as fh:
+            return fh.read(200).decode("ascii", "replace").strip()
+    except (KeyError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, OSError, RuntimeError):
+        return ""
 
 
 def _ole_format(blob: bytes) -> tuple[str | None, str]:
@@ -124,15 +143,19 @@ def read_workbook(path: str | os.PathLike[str], file: str | None = None) -> Work
     if blob.startswith(ZIP_MAGIC):
         try:
             with zipfile.ZipFile(io.BytesIO(blob)) as zf:
-                fmt, detail = _zip_format(set(zf.namelist()))
+                fmt, detail = _zip_format(set(zf.namelist()), _mimetype(zf))
                 if fmt in ("xlsx", "xlsm", "xlsb", "ods"):
-                    problem = guard_zip(zf, blob, book.file, book.findings, skip, fixes)
+                    problem = guard_zip(zf, blob, book.file, book.findings, skip, fixes, fmt)
                     if problem:
                         return fail(problem[0], **problem[1])
         except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, OSError):
             fmt, detail = None, "beskadiget zip-fil"
     elif blob[:8] == OLE_MAGIC:
         fmt, detail = _ole_format(blob[: 4 << 20])
+        if fmt == "xls":
+            problem = guard_xls(blob, book.file, book.findings, fixes)
+            if problem:
+                return fail(problem[0], **problem[1])
     else:
         fmt, detail = _other_format(blob[:8])
     if fmt == "encrypted":
@@ -188,7 +211,7 @@ def read_workbook(path: str | os.PathLike[str], file: str | None = None) -> Work
             except Exception as exc:  # calamine raises its own error types per sheet
                 book.findings.append(finding("sheet-unreadable", book.file, name, reason=_reason(exc)))
                 continue
-            book.sheets.append(Sheet(name, grid, visible, True))
+            book.sheets.append(Sheet(name, grid, visible, True, _merges(sheet)))
     except pc.PasswordError:
         book.sheets.clear()
         return fail("file-encrypted")
@@ -200,6 +223,16 @@ def read_workbook(path: str | os.PathLike[str], file: str | None = None) -> Work
 
 
 _SHEET_KINDS = {"ChartSheet": "diagramark", "MacroSheet": "makroark", "DialogSheet": "dialogark", "Vba": "VBA-modul"}
+
+
+def _merges(sheet: Any) -> list[tuple[tuple[int, int], tuple[int, int]]] | None:
+    """The sheet's merged ranges as calamine reports them (xlsx, xls), so a label merged over two columns finds its
+    value right of the merge; None when the format does not tell."""
+    try:
+        ranges = sheet.merged_cell_ranges
+    except Exception:  # noqa: BLE001 (a format without merge information)
+        return None
+    return [((a[0], a[1]), (b[0], b[1])) for a, b in ranges] if ranges is not None else None
 
 
 def _extent(sheet: Any) -> tuple[int, int]:

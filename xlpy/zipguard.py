@@ -5,7 +5,8 @@ XML entity bomb, or a sheet with one cell at XFD1048576, for which calamine allo
 aborts the process when it cannot. Everything here works from the zip directory (read anyway to judge the format)
 and from the sheets' XML, each decompressed once (in chunks when large); of every other XML part python-calamine
 parses, only the first XML_HEAD bytes. What calamine leaves out of a grid (error values such as #REF!, which it
-gives as empty cells) is noted too, so read.py can put it back.
+gives as empty cells) is noted too, so read.py can put it back. The zip's own checks hold for every zip format; the
+parts of .ods and .xlsb are checked as those formats have them, in formatguard.py.
 """
 
 from __future__ import annotations
@@ -88,9 +89,24 @@ _ROOT = re.compile(rb"<[A-Za-z_]")
 
 
 def guard_zip(zf: zipfile.ZipFile, blob: bytes, file: str, findings: list[Finding],
-              skip: dict[str, tuple[str, dict[str, Any]]], fixes: dict[str, Scan]) -> tuple[str, dict[str, Any]] | None:
+              skip: dict[str, tuple[str, dict[str, Any]]], fixes: dict[str, Scan],
+              fmt: str = "xlsx") -> tuple[str, dict[str, Any]] | None:
     """A reason not to read this zip at all (code, params), or None. Sheets that must not be read go into `skip`;
-    findings about single cells go into `findings`."""
+    findings about single cells go into `findings`. `fmt` is what the zip holds (xlsx, xlsm, xlsb, ods): the checks
+    of the zip itself are the same for all; the parts are checked as the format has them (.ods and .xlsb in
+    formatguard.py)."""
+    problem = _guard_directory(zf)
+    if problem or fmt not in ("xlsb", "ods"):
+        return problem or _guard_ooxml(zf, blob, file, findings, skip, fixes)
+    from .formatguard import guard_ods, guard_xlsb  # noqa: PLC0415 (formatguard imports this module)
+
+    if fmt == "ods":
+        return guard_ods(zf, blob, file, findings, fixes)
+    return guard_xlsb(zf, blob, file, findings, skip, fixes)
+
+
+def _guard_directory(zf: zipfile.ZipFile) -> tuple[str, dict[str, Any]] | None:
+    """The zip's directory: packing methods, encryption, sizes and compression ratios as declared."""
     infos = zf.infolist()
     total = 0
     for info in infos:
@@ -104,8 +120,15 @@ def guard_zip(zf: zipfile.ZipFile, blob: bytes, file: str, findings: list[Findin
         if info.file_size >= RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
             return "zip-suspicious", {"detail": f"{info.filename}: {size_text(info.file_size)} pakket {ratio}:1"}
+    return None
+
+
+def _guard_ooxml(zf: zipfile.ZipFile, blob: bytes, file: str, findings: list[Finding],
+                 skip: dict[str, tuple[str, dict[str, Any]]],
+                 fixes: dict[str, Scan]) -> tuple[str, dict[str, Any]] | None:
+    """.xlsx/.xlsm: the sheets' XML scanned in full, the other parts' prologs for DTDs."""
     sheet_parts: list[tuple[zipfile.ZipInfo, Scan]] = []
-    for info in infos:
+    for info in zf.infolist():
         name = info.filename
         if name.endswith("/") or info.file_size == 0:
             continue
