@@ -41,8 +41,12 @@ def test_department_findings_are_exactly_the_planted_mistakes(departments):
 
 
 def test_department_totals_are_independent_sums(departments):
-    cases = compute([DEPARTMENTS])
-    assert len(cases) == departments.whole.cases == 13
+    listed = compute([DEPARTMENTS])
+    assert len(listed) == len(departments.results) == 13
+    # RPA was handed in by two departments: the one the duplicate finding names is listed but not summed
+    cases = [r for r in listed if not (r.case.sheet == "RPA" and "oekonomi" in r.case.file)]
+    assert len(cases) == departments.whole.cases == 12
+    assert departments.left_out_counts() == {"opgivet": 0, "duplicate": 1, "not_a_case": 0}
     assert departments.whole.investment == pytest.approx(sum(r.figures.total_investment for r in cases))
     assert departments.whole.saving == pytest.approx(sum(r.figures.total_saving for r in cases))
     assert departments.whole.net == pytest.approx(sum(r.figures.period_net for r in cases))

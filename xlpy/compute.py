@@ -38,6 +38,10 @@ class Figures:
     def investment(self) -> list[float]:
         return [_round(a + b) for a, b in zip(self.one_off, self.recurring)]
 
+    def recurring_and_one_off(self) -> list[float]:
+        """Investment by year without rounding each year (what totals add up)."""
+        return [a + b for a, b in zip(self.one_off, self.recurring)]
+
     @property
     def net(self) -> list[float]:
         return [_round(s - i) for s, i in zip(self.saving, self.investment)]

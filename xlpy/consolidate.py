@@ -1,9 +1,11 @@
 """Consolidation: many checked cases in, the figures of the summary sheets out (plain data, amounts in kr.).
 
-Totals by year run over the union of all cases' years. A case counts once in every total; it belongs to its
-primary area (the first of "A; B") for amounts, and to all its areas and categories for the counts of examples
-per area and per category (KL's catalogue prints one example under several). Cases without yearly figures are
-counted but add nothing to the sums.
+Totals by year run over the union of the counted cases' years. What goes into the totals (README, "What goes into
+totals"): every case is listed in Overblik, but a case with status Opgivet and a duplicate (the one a duplicate
+finding names) are left out of every sum and count; a case whose figures are incomplete is counted with what could
+be read and marked. A counted case belongs to its primary area (the first of "A; B") for amounts, and to all its
+areas and categories for the counts of examples per area and per category (KL's catalogue prints one example under
+several). Cases without yearly figures are counted but add nothing to the sums.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from .compute import running_sum
-from .findings import Finding, Severity, finding
+from .findings import Finding, Severity
+from .labels import normalise
 from .pipeline import CaseResult, Result
 
 NO_AREA = "(uden område)"
@@ -30,14 +33,15 @@ class Totals:
     def empty(cls, n: int) -> "Totals":
         return cls([0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n)
 
-    def add(self, result: CaseResult, offset: int) -> None:
+    def add(self, result: CaseResult, first: int) -> None:
+        """Add a case's amounts under their own years (`first` is the first year of these totals)."""
         f = result.figures
         self.cases += 1
-        for i, (saving, investment, net) in enumerate(zip(f.saving, f.investment, f.net)):
-            j = offset + i
+        for year, saving, investment in zip(f.years, f.saving, f.recurring_and_one_off()):
+            j = year - first
             self.saving[j] += saving
             self.investment[j] += investment
-            self.net[j] += net
+            self.net[j] += saving - investment
 
     def finish(self) -> None:
         self.saving = [round(v, 2) for v in self.saving]
@@ -77,6 +81,17 @@ class Consolidation:
     files_read: list[str]
     files_skipped: list[tuple[str, str]]  # (file, finding code)
     errors_by_case: dict[tuple[str, str], int] = field(default_factory=dict)
+    left_out: dict[int, str] = field(default_factory=dict)  # id(result) -> "opgivet" | "duplicate"
+    not_a_case: int = 0  # sheets with a year table that are not cases (overview, blank template)
+
+    def counted(self, result: CaseResult) -> bool:
+        return id(result) not in self.left_out
+
+    def left_out_counts(self) -> dict[str, int]:
+        counts = {"opgivet": 0, "duplicate": 0, "not_a_case": self.not_a_case}
+        for reason in self.left_out.values():
+            counts[reason] += 1
+        return counts
 
     @property
     def sources(self) -> list[str]:
@@ -113,12 +128,33 @@ def default_cutoff(years: Sequence[int]) -> int | None:
     return min(years[0] + 3, years[-1]) if years else None
 
 
+ABANDONED = "opgivet"
+DUPLICATE_CODES = ("duplicate-case-nr", "duplicate-case")
+NOT_A_CASE_CODES = ("sheet-overview", "sheet-template-blank", "sheet-not-case")
+
+
+def left_out_of_totals(results: Sequence[CaseResult], findings: Sequence[Finding]) -> dict[int, str]:
+    """id(result) -> why the case is listed but not summed: "opgivet" (status Opgivet) or "duplicate" (the case a
+    duplicate finding names; the first of the two is summed)."""
+    duplicates = {(f.file, f.sheet, f.cell) for f in findings if f.code in DUPLICATE_CODES}
+    out = {}
+    for r in results:
+        case = r.case
+        if normalise(case.text("status")) == ABANDONED:
+            out[id(r)] = "opgivet"
+        elif any((case.file, case.sheet, case.cell_of(name)) in duplicates for name in ("case_nr", "title")):
+            out[id(r)] = "duplicate"
+    return out
+
+
 def consolidate(result: Result, cutoff_year: int | None = None) -> Consolidation:
-    results = list(result.cases)
+    all_results = list(result.cases)
+    left_out = left_out_of_totals(all_results, result.findings)
+    results = [r for r in all_results if id(r) not in left_out]  # what the sums and counts run over
     with_years = [r for r in results if r.figures.years and r.figures.has_amounts]
     counted = {id(r) for r in with_years}
-    first = min((r.figures.years[0] for r in with_years), default=None)
-    last = max((r.figures.years[-1] for r in with_years), default=None)
+    first = min((min(r.figures.years) for r in with_years), default=None)
+    last = max((max(r.figures.years) for r in with_years), default=None)
     years = list(range(first, last + 1)) if first is not None and last is not None else []
     n = len(years)
 
@@ -130,11 +166,10 @@ def consolidate(result: Result, cutoff_year: int | None = None) -> Consolidation
         area_totals = by_area.setdefault(area, Totals.empty(n))
         area_counts = counts.setdefault(area, [0] * n)
         if id(r) in counted:
-            offset = r.figures.years[0] - first
-            total.add(r, offset)
-            area_totals.add(r, offset)
-            for i, _ in enumerate(r.figures.years):
-                area_counts[offset + i] += 1
+            total.add(r, first)
+            area_totals.add(r, first)
+            for y in set(r.figures.years):
+                area_counts[y - first] += 1
         else:
             area_totals.cases += 1
     total.cases = len(results)
@@ -160,7 +195,7 @@ def consolidate(result: Result, cutoff_year: int | None = None) -> Consolidation
     cutoff = cutoff_year if cutoff_year is not None else default_cutoff(years)
     skipped_reasons = {f.file: f.code for f in result.findings if f.file in set(result.files_skipped)}
     return Consolidation(
-        results=results,
+        results=all_results,
         years=years,
         total=total,
         by_area=dict(sorted(by_area.items())),
@@ -174,6 +209,8 @@ def consolidate(result: Result, cutoff_year: int | None = None) -> Consolidation
         files_read=list(result.files_read),
         files_skipped=[(f, skipped_reasons.get(f, "file-unreadable")) for f in result.files_skipped],
         errors_by_case=errors,
+        left_out=left_out,
+        not_a_case=sum(1 for f in findings if f.code in NOT_A_CASE_CODES),
     )
 
 
@@ -195,6 +232,9 @@ def key_figures_json(c: Consolidation) -> dict:
                       for a, t in c.by_area.items()]
     out["examples_by_area"] = c.examples_by_area
     out["examples_by_category"] = c.examples_by_category
+    out["cases_listed"] = len(c.results)
+    out["left_out"] = c.left_out_counts()
+    out["incomplete"] = sum(1 for r in c.results if c.counted(r) and not r.figures.complete)
     out["findings"] = c.severity_counts()
     return out
 

@@ -221,6 +221,7 @@ class _Reader:
             if years[i] != years[i - 1] + 1 and years[i] != years[0] + i:
                 self.add("years-not-consecutive", a1(table.header_row, year_cols[i]), after=Plain(years[i - 1]),
                          year=Plain(years[i]))
+                case.doubtful = True  # amounts by year cannot be placed with confidence
         case.years, case.year_cols = years, year_cols
         case.counted_col = self.header_col(table.header_row, label_col, COUNTED_HEADER)
         case.total_col = self.header_col(table.header_row, label_col, TOTAL_HEADER)
@@ -232,9 +233,11 @@ class _Reader:
         while True:
             r += 1
             label = self.row_label(r, label_col, year_cols[0])
-            if r > table.last_row:
-                if not label or row_key(label) != "sub":
-                    break  # trailing "Heraf" rows still belong to the table
+            if r > table.last_row:  # rows right under the last known one still belong to the table: sub-rows, and
+                # unknown rows among the inputs (readings.py settles them)
+                trailing = row_key(label) if label else "blank"
+                if trailing != "sub" and not (trailing is None and section in ("cost", "gain")):
+                    break
             has_values = any(self.value(r, c) not in ("", None, 0.0) for c in year_cols)
             if not label and not has_values:
                 continue

@@ -303,6 +303,8 @@ def validate_case(case: Case, lists: dict[str, tuple[str, ...]]) -> list[Finding
     out = validate_metadata(case, lists) + validate_amounts(case) + validate_computed(case)
     if case.years and not case.has_amounts():
         out.append(finding("no-yearly-figures", case.file, case.sheet, a1(case.header_row, case.label_col)))
+    if normalise(case.text("status")) == normalise("Opgivet"):
+        out.append(finding("case-abandoned", case.file, case.sheet, case.cell_of("status")))
     return out
 
 
@@ -315,10 +317,12 @@ def duplicate_case_numbers(cases: Iterable[Case], across_files: bool) -> list[Fi
         if not case.case_nr:
             continue
         if across_files:
-            key: tuple = (normalise(case.text("municipality")), normalise(case.text("department")),
-                          normalise(case.case_nr))
+            if not case.text("municipality") and not case.text("department"):
+                continue  # "1" in two departments' files is two cases (the same title and table is duplicate-case)
+            key = (normalise(case.text("municipality")), normalise(case.text("department")),
+                   normalise(case.case_nr))
         else:
-            key = (case.file, normalise(case.case_nr))
+            key: tuple = (case.file, normalise(case.case_nr))
         first = seen.get(key)
         if first is None:
             seen[key] = case
