@@ -42,7 +42,7 @@ def test_kilde_links_lead_to_the_case_files(tmp_path):
     from openpyxl import load_workbook
 
     ws = load_workbook(out)["Overblik"]
-    links = [ws.cell(r, 16).hyperlink for r in range(3, ws.max_row + 1) if ws.cell(r, 16).hyperlink]
+    links = [ws.cell(r, 17).hyperlink for r in range(3, ws.max_row + 1) if ws.cell(r, 17).hyperlink]
     assert len(links) == 13
     for link in links:
         target = link.target.replace("\\", "/")  # XlsxWriter writes Windows separators; Excel takes either

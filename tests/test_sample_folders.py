@@ -64,7 +64,8 @@ def test_readme_main_job_runs_on_the_departments(tmp_path):
                           str(tmp_path / "overblik.xlsx"), "--format", "json"], capture_output=True, text=True)
     data = json.loads(out.stdout)
     assert out.returncode == 1  # the planted mistakes are fejl
-    assert (data["cases"], data["files_read"], data["files_skipped"]) == (13, 4, 0)
+    assert (data["cases"], data["cases_listed"], data["files_read"], data["files_skipped"]) == (12, 13, 4, 0)
+    assert data["left_out"] == {"opgivet": 0, "duplicate": 1, "not_a_case": 0}
 
 
 def kl_counts():

@@ -67,8 +67,18 @@ OVERVIEW_COLUMNS = (
     ("Periode", "text"), ("Årlig gevinst ved fuld indfasning (1.000 kr.)", "amount"),
     ("Samlet effektivisering i perioden (1.000 kr.)", "amount"), ("Investering i alt (1.000 kr.)", "amount"),
     ("Kr. igen pr. krone", "ratio"), ("Tilbagebetalingsår", "year"), ("Nutidsværdi (1.000 kr.)", "amount"),
-    ("Realiserbarhed", "realisability"), ("Status", "text"), ("Fejl", "integer"), ("Kilde", "link"),
+    ("Realiserbarhed", "realisability"), ("Status", "text"), ("I summen", "text"), ("Fejl", "integer"),
+    ("Kilde", "link"),
 )
+IN_TOTALS = {"opgivet": "Nej – opgivet", "duplicate": "Nej – dublet"}  # why a listed case is not summed
+INCOMPLETE = "Ja – ufuldstændig"  # summed with what could be read; a fejl says what is missing
+
+
+def in_totals_text(c: "Consolidation", result) -> str:
+    reason = c.left_out.get(id(result))
+    if reason is not None:
+        return IN_TOTALS[reason]
+    return "Ja" if result.figures.complete else INCOMPLETE
 
 
 def _fit_widths(sheet: SheetLayout, minimum: float = 8, maximum: float = 60, skip_rows: int = 1) -> None:
@@ -128,6 +138,7 @@ def overview_layout(c: "Consolidation", made: str, in_book: str | None = None,
             realisability if isinstance(realisability, (int, float)) and not isinstance(realisability, bool) else
             (str(realisability) if realisability not in (None, "") else None),
             case.text("status"),
+            in_totals_text(c, result),
             c.errors_by_case.get((case.file, case.sheet), 0),
         ]
         for col, value in enumerate(values):
@@ -188,7 +199,18 @@ def key_figures_layout(c: "Consolidation", made: str) -> SheetLayout:
     sheet.put(r + 3, 1, sum(1 for x in c.results if not x.figures.has_amounts), "integer")
     sheet.put(r + 4, 0, "Fund (fejl / advarsler / info)", "label")
     sheet.put(r + 4, 1, f"{counts['fejl']} / {counts['advarsel']} / {counts['info']}", "text")
-    r += 6
+    left_out = c.left_out_counts()
+    sheet.put(r + 6, 0, "Hvad indgår i summerne", "subtitle")
+    for i, (label, value) in enumerate((
+            ("Cases i Overblik", len(c.results)),
+            ("Heraf i summerne", c.whole.cases),
+            ("Ikke i summerne: opgivet", left_out["opgivet"]),
+            ("Ikke i summerne: dubletter", left_out["duplicate"]),
+            ("I summerne, men ufuldstændige", sum(1 for x in c.results if c.counted(x) and not x.figures.complete)),
+            ("Ark, der ikke er cases (overblik, tom skabelon)", left_out["not_a_case"])), start=7):
+        sheet.put(r + i, 0, label, "label")
+        sheet.put(r + i, 1, value, "integer")
+    r += 14
     if c.files_skipped:
         sheet.put(r, 0, "Sprunget over", "header_left")
         sheet.put(r, 1, "Årsag", "header_left")
