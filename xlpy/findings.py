@@ -273,8 +273,10 @@ _register("sheet-template-blank", INFO,
           "Arket er en tom kopi af skabelonen (intet Case nr., ingen titel, ingen beløb) og tælles ikke med.",
           "The sheet is a blank copy of the template (no Case nr., no title, no amounts) and is not counted.")
 _register("sheet-not-case", INFO,
-          "Arket »{sheet}« er ikke et caseark ({reason}) og læses ikke.",
-          "The sheet \u00bb{sheet}\u00ab is not a case sheet ({reason}) and is not read.")
+          "Arket »{name}« har intet Case nr. og hedder som et overblik; det læses som et overblik over casene, "
+          "ikke som en case, og tælles ikke med. Er det en case, så giv det et Case nr.",
+          "The sheet \u00bb{name}\u00ab has no Case nr. and is named like an overview; it is read as an overview of "
+          "the cases, not as a case, and is not counted. If it is a case, give it a Case nr.")
 _register("tables-unclear", ERROR,
           "Arket har {count} årstabeller, som ikke kan fordeles på cases (hver case skal have sit eget Case nr. over "
           "eller ved siden af sin tabel). Arket læses ikke.",

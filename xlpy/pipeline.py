@@ -144,7 +144,7 @@ def not_a_case(case: Case, cases: Sequence[Case]) -> tuple[str, dict[str, Any]] 
     if len(others) >= 2 and _sums_others(case, others):
         return "sheet-overview", {"count": len(others)}
     if normalise(case.sheet) in OVERVIEW_NAMES and not case.title:
-        return "sheet-not-case", {"sheet": case.sheet, "reason": "intet Case nr., og navnet siger overblik"}
+        return "sheet-not-case", {"name": case.sheet}
     return None
 
 
