@@ -117,8 +117,8 @@ def _role_fill(results: Sequence[CaseResult]) -> dict[tuple[str, str], str]:
         case = r.case
         for cell in case.field_cells.values():
             fills[(case.sheet, cell)] = INPUT_FILL
-        for row in (*case.rows.values(), *case.gains):
-            fill = INPUT_FILL if row.key in ("one_off", "recurring", "saving") else COMPUTED_FILL
+        for row in (*case.rows.values(), *case.input_rows(), *case.subrows):
+            fill = INPUT_FILL if row.key in ("one_off", "recurring", "saving", "sub") else COMPUTED_FILL
             for i in range(len(case.year_cols)):
                 fills[(case.sheet, row.cell(i, case.year_cols))] = fill
     return fills
@@ -416,9 +416,8 @@ def new_case(book: Any) -> str:
         sheet.range(a1(*block) + ":" + a1(block[0] + 8, block[1] + 1)).clear_contents()
     cols = source.year_cols
     if cols:
-        for row in (source.rows.get("one_off"), source.rows.get("recurring"), *source.gains):
-            if row is not None:
-                sheet.range(a1(row.row, cols[0])).value = [[0] * len(cols)]
+        for row in (*source.input_rows(), *source.subrows):
+            sheet.range(a1(row.row, cols[0])).value = [[0] * len(cols)]
         for key, formulas in _computed_formulas(source).items():
             sheet.range(a1(source.rows[key].row, cols[0])).value = [formulas]
     _alert(book, f"Arket »{name}« er oprettet med Case nr. {nr}.")
@@ -429,8 +428,9 @@ def _computed_formulas(case: Any) -> dict[str, list[str]]:
     """The template's live formulas for the computed rows, for this sheet's own row and column positions."""
     cols, rows = case.year_cols, case.rows
     out: dict[str, list[str]] = {}
-    if "investment" in rows and "one_off" in rows and "recurring" in rows:
-        out["investment"] = [f"={a1(rows['one_off'].row, c)}+{a1(rows['recurring'].row, c)}" for c in cols]
+    costs = [r for r in case.cost_rows() if r.counted]
+    if "investment" in rows and costs:
+        out["investment"] = ["=" + "+".join(a1(r.row, c) for r in costs) for c in cols]
     if "saving_total" in rows and case.gains:
         first, last = case.gains[0].row, case.gains[-1].row
         contiguous = [g.row for g in case.gains] == list(range(first, last + 1))
