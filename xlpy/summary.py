@@ -207,7 +207,7 @@ def key_figures_layout(c: "Consolidation", made: str) -> SheetLayout:
             ("Ikke i summerne: opgivet", left_out["opgivet"]),
             ("Ikke i summerne: dubletter", left_out["duplicate"]),
             ("I summerne, men ufuldstændige", sum(1 for x in c.results if c.counted(x) and not x.figures.complete)),
-            ("Ark, der ikke er cases (overblik, tom skabelon)", left_out["not_a_case"])), start=7):
+            ("Ark, der ikke er cases", left_out["not_a_case"])), start=7):
         sheet.put(r + i, 0, label, "label")
         sheet.put(r + i, 1, value, "integer")
     r += 14
