@@ -124,6 +124,7 @@ def row_key(label: object) -> str | None:
     return label_key(label, normalise(label)) if isinstance(label, str) else None
 
 
+@lru_cache(maxsize=1 << 16)
 def label_key(text: str, norm: str) -> str | None:
     """row_key of a text and its normalised form; a sentence is no label."""
     key = row_key_of(norm)

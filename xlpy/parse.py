@@ -52,13 +52,14 @@ class _Reader:
     def __init__(self, file: str, sheet: str, grid: Grid, texts: Texts, region: Region, merges: Merges | None):
         self.file, self.sheet, self.grid, self.texts, self.region = file, sheet, grid, texts, region
         self.merge_ends = {start: end for start, end in (merges or ())}
+        self.bounded = region is not EVERYWHERE
         self.findings: list[Finding] = []
 
     def add(self, code: str, cell: str | None = None, **params: Any) -> None:
         self.findings.append(finding(code, self.file, self.sheet, cell, **params))
 
     def value(self, row: int, col: int) -> Any:
-        if not self.region.holds(row, col):
+        if self.bounded and not self.region.holds(row, col):
             return ""
         if 0 <= row < len(self.grid):
             cells = self.grid[row]
@@ -101,18 +102,17 @@ class _Reader:
                 self.add("unit-unknown", case.cell_of("unit"), value=text_of(raw))
             else:
                 stated.append((text_of(raw), case.cell_of("unit") or "", unit))
-        if case.years:
+        if case.years:  # the header cell left of the years, and title lines up to three rows above the table
             value_cells = set(case.field_cells.values())
-            first_year_col = case.year_cols[0]
-            for r in range(max(case.header_row - 3, self.region.top), case.header_row + 1):
-                for c in range(max(self.region.left, case.label_col - 1), first_year_col if r == case.header_row
-                               else case.year_cols[-1] + 1):
-                    text = self.value(r, c)
-                    if not isinstance(text, str) or a1(r, c) in value_cells or METADATA_BY_ALIAS.get(normalise(text)):
-                        continue
-                    unit = unit_in_text(text)
-                    if unit:
-                        stated.append((text.strip(), a1(r, c), unit))
+            first_col, top = max(self.region.left, case.label_col - 1), case.header_row - 3
+            for r, c, text, norm in self.texts:
+                if r < top or r > case.header_row or c < first_col or METADATA_BY_ALIAS.get(norm):
+                    continue
+                if c >= (case.year_cols[0] if r == case.header_row else case.year_cols[-1] + 1):
+                    continue
+                unit = unit_in_text(text)
+                if unit and a1(r, c) not in value_cells:
+                    stated.append((text.strip(), a1(r, c), unit))
         for row in table_rows:
             unit = unit_in_text(row.label)
             if unit:
@@ -238,7 +238,8 @@ class _Reader:
                 trailing = row_key(label) if label else "blank"
                 if trailing != "sub" and not (trailing is None and section in ("cost", "gain")):
                     break
-            has_values = any(self.value(r, c) not in ("", None, 0.0) for c in year_cols)
+            cells = self.grid[r] if r < len(self.grid) else ()
+            has_values = any(c < len(cells) and cells[c] not in ("", None, 0.0) for c in year_cols)
             if not label and not has_values:
                 continue
             key = row_key(label) if label else None

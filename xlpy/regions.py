@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from .labels import COUNTED_HEADER, METADATA_BY_ALIAS, TOTAL_HEADER, is_table_key, label_key, normalise
+from .labels import COUNTED_HEADER, METADATA_BY_ALIAS, TOTAL_HEADER, _normalise, is_table_key, label_key, normalise
 
 Grid = Sequence[Sequence[Any]]
 Texts = list[tuple[int, int, str, str]]  # (row, column, text, normalised text) of every non-empty text cell
@@ -50,7 +50,7 @@ def year_of(value: Any) -> int | None:
 def text_cells(grid: Grid) -> Texts:
     """Every text cell of a grid, with its normalised form: the one pass over the grid that finds labels."""
     out = []
-    append, norm = out.append, normalise
+    append, norm = out.append, _normalise
     for r, row in enumerate(grid):
         for c, value in enumerate(row):
             if value.__class__ is str and value:
