@@ -345,8 +345,9 @@ def _kind_name(value: Any) -> str:
 
 
 def parse_sheet(file: str, sheet: str, grid: Grid, hidden: bool = False,
-                merges: Merges | None = None) -> tuple[list[Case], list[Finding]]:
-    """Read one sheet: its cases (none when it is not a case sheet) and the findings of reading them."""
+                merges: Merges | None = None) -> tuple[list[tuple[Case, list[Finding]]], list[Finding]]:
+    """Read one sheet: each of its cases with the findings of reading it (none when it is not a case sheet), and
+    the findings about the sheet itself."""
     texts = text_cells(grid)
     tables = find_tables(grid, texts)
     if not tables:
@@ -354,8 +355,7 @@ def parse_sheet(file: str, sheet: str, grid: Grid, hidden: bool = False,
     regions = split(texts, tables)
     if regions is None:
         return [], [finding("tables-unclear", file, sheet, "A1", count=Plain(len(tables)))]
-    cases: list[Case] = []
-    findings: list[Finding] = []
+    cases: list[tuple[Case, list[Finding]]] = []
     for table, region in zip(tables, regions):
         own = texts if region is EVERYWHERE else [t for t in texts if region.holds(t[0], t[1])]
         reader = _Reader(file, sheet, grid, own, region, merges)
@@ -365,17 +365,15 @@ def parse_sheet(file: str, sheet: str, grid: Grid, hidden: bool = False,
         reader.metadata(case, {r.row for r in read}, case.label_col)
         reader.unit(case, read)
         settle(case, reader.add)
-        cases.append(case)
-        findings += reader.findings
-    if hidden:
-        findings.append(finding("sheet-hidden", file, sheet, "A1"))
-    return cases, findings
+        cases.append((case, reader.findings))
+    return cases, [finding("sheet-hidden", file, sheet, "A1")] if hidden else []
 
 
 def parse_case_sheet(file: str, sheet: str, grid: Grid, hidden: bool = False) -> tuple[Case | None, list[Finding]]:
-    """The first case of a sheet (None when it is not a case sheet): for callers that hold one case per sheet."""
+    """The first case of a sheet (None when it is not a case sheet) and every finding: for callers that hold one
+    case per sheet."""
     cases, findings = parse_sheet(file, sheet, grid, hidden)
-    return (cases[0] if cases else None), findings
+    return (cases[0][0] if cases else None), [f for _, own in cases for f in own] + findings
 
 
 def parse_lists(grid: Grid) -> dict[str, tuple[str, ...]]:

@@ -82,14 +82,10 @@ def check_sheets(file: str, sheets: Sequence[Sheet], rate: float = DEFAULT_RATE)
     for sheet in sheets:
         if not sheet.worksheet or not is_case_sheet_name(sheet.name):
             continue
-        cases, read_findings = parse_sheet(file, sheet.name, sheet.grid, hidden=not sheet.visible,
-                                           merges=getattr(sheet, "merges", None))
-        if not cases:
-            findings += read_findings
-            continue
-        for k, case in enumerate(cases):
-            own = [f for f in read_findings if _belongs(f, case, cases)] if len(cases) > 1 else read_findings
-            read.append((case, own))
+        cases, sheet_findings = parse_sheet(file, sheet.name, sheet.grid, hidden=not sheet.visible,
+                                            merges=getattr(sheet, "merges", None))
+        read += cases
+        findings += sheet_findings
     results: list[CaseResult] = []
     cases_only = [c for c, _ in read]
     for case, read_findings in read:
@@ -105,28 +101,6 @@ def check_sheets(file: str, sheets: Sequence[Sheet], rate: float = DEFAULT_RATE)
         findings.append(finding("no-case-sheet", file))
     findings += duplicate_case_numbers((r.case for r in results), across_files=False)
     return results, findings
-
-
-def _belongs(f: Finding, case: Case, cases: Sequence[Case]) -> bool:
-    """Whether a finding of a sheet with several cases is about `case` (by the rows its region spans)."""
-    if not f.cell or f.cell == "A1" and f.code == "sheet-hidden":
-        return case is cases[0]
-    from .cells import split_a1
-
-    row, col = split_a1(f.cell)
-    spans = [(c, _span(c)) for c in cases]
-    inside = [c for c, (top, bottom, left, right) in spans if top <= row <= bottom and left <= col <= right]
-    return (inside[0] if inside else cases[0]) is case
-
-
-def _span(case: Case) -> tuple[int, int, int, int]:
-    from .cells import split_a1
-
-    cells = [split_a1(a) for a in (*case.field_cells.values(), *case.label_cells.values())]
-    rows = [r for r, _ in cells] + [case.header_row] + [r.row for r in (*case.input_rows(), *case.rows.values(),
-                                                                         *case.subrows)]
-    cols = [c for _, c in cells] + [case.label_col] + list(case.year_cols)
-    return min(rows), max(rows) + 1, min(cols), max(cols) + 2
 
 
 OVERVIEW_NAMES = {normalise(x) for x in ("Samlet", "Overblik", "Oversigt", "Total", "I alt", "Sammenfatning",
