@@ -43,7 +43,8 @@ BASE_GAIN = [0, 300, 600, 800, 800, 800]
 # kinds of rows a department types
 ONE_OFF, RECURRING, GAIN = "one_off", "recurring", "gain"
 SUB = "sub"          # "Heraf …": shown under its parent, not counted
-OTHER = "other"      # a row that is not counted (Årsværk, a note row, a row the totals leave out)
+OTHER = "other"      # an amount row that is not counted (a note row, a row the totals leave out)
+COUNT = "count"      # a row that is not an amount at all (Årsværk): never counted, never signed
 INPUT_KINDS = (ONE_OFF, RECURRING, GAIN)
 
 TOTAL_LABELS = {"investment": "Investering i alt", "saving_total": "Besparelse i alt", "net": "Nettoresultat",
@@ -199,7 +200,7 @@ class CaseSpec:
                     rows.append(total("investment"))
                 placed_investment = True
             in_gains = placed_investment
-            s = sign if in_gains else 1
+            s = sign if in_gains and line.kind != COUNT else 1
             rows.append((line.label, line.kind, [None if v is None else s * v for v in line.values]))
         if not placed_investment and with_totals:
             rows.append(total("investment"))

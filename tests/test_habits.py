@@ -17,15 +17,15 @@ import datetime as dt
 import io
 import json
 import math
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import replace
 
 import pytest
 from openpyxl.utils.cell import coordinate_from_string
 
 from habits import (
-    GAIN, ONE_OFF, OTHER, RECURRING, SUB, YEARS, CaseSpec, Line, base_lines, one_case, overview_spec, stacked,
-    template_spec, write_book, write_lister, write_vejledning,
+    COUNT, GAIN, ONE_OFF, OTHER, RECURRING, SUB, YEARS, CaseSpec, Line, base_lines, one_case, overview_spec,
+    stacked, template_spec, write_book, write_lister, write_vejledning,
 )
 from xlpy.pipeline import check_files
 
@@ -117,7 +117,8 @@ def lines_with(after: str, *extra: Line) -> list[Line]:
                                    "Herunder licenser"])
 def test_subrow_under_gevinst_is_not_counted(tmp_path, label):
     # Gevinst 0 300 600 800 800 800; the sub-row 0 200 400 500 500 500 is part of it, never added
-    book = one_case(tmp_path / "heraf.xlsx", lines=lines_with("Gevinst", Line(label, [0, 200, 400, 500, 500, 500], SUB)))
+    book = one_case(tmp_path / "heraf.xlsx",
+                    lines=lines_with("Gevinst", Line(label, [0, 200, 400, 500, 500, 500], SUB)))
     res = run(book)
     assert every(res) == []
     case = the_case(res)
@@ -460,16 +461,42 @@ def test_three_tables_under_one_case_nr_are_unclear(tmp_path):
 
 # --- 9. years out of order ------------------------------------------------------------------------------------------
 
+def consolidate_json(*inputs) -> tuple[int, dict]:
+    from xlpy.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        status = main(["consolidate", *map(str, inputs), "--format", "json"])
+    assert status in (0, 1), (status, err.getvalue())
+    return status, json.loads(out.getvalue())
+
+
 def test_descending_years(tmp_path):
     years = list(reversed(YEARS))
-    res = run(one_case(tmp_path / "faldende.xlsx", year_headers=years))
+    book = one_case(tmp_path / "faldende.xlsx", year_headers=years)
+    res = run(book)
     assert "years-not-consecutive" in [c for c, _ in fejl(res)], every(res)
+    status, _ = consolidate_json(book.path)  # consolidating it is no exception either
+    assert status == 1
+
+
+def test_descending_years_next_to_a_good_case_in_a_folder(tmp_path):
+    # a folder: one good case (2026–2031) and one typed 2031 … 2026; the totals by year must not break
+    folder = tmp_path / "mappe"
+    one_case(folder / "god.xlsx")
+    one_case(folder / "faldende.xlsx", title="Faldende år", year_headers=list(reversed(YEARS)))
+    status, k = consolidate_json(folder)
+    assert status == 1
+    assert k["files_read"] == 2
 
 
 def test_gapped_years(tmp_path):
     years = [2026, 2027, 2029]
-    res = run(one_case(tmp_path / "huller.xlsx", years=years, lines=base_lines(3), period="2026–2029"))
+    book = one_case(tmp_path / "huller.xlsx", years=years, lines=base_lines(3), period="2026–2029")
+    res = run(book)
     assert "years-not-consecutive" in [c for c, _ in fejl(res)], every(res)
+    status, _ = consolidate_json(book.path)
+    assert status == 1
 
 
 # --- 10. sheets that are not cases ----------------------------------------------------------------------------------
@@ -642,7 +669,8 @@ def test_unknown_row_without_totals_is_assumed_with_a_warning(tmp_path):
 
 
 def test_full_time_equivalents_are_not_an_amount(tmp_path):
-    book = one_case(tmp_path / "aarsvaerk.xlsx", lines=lines_with("Gevinst", Line("Årsværk", [0, 2, 3, 3, 3, 3], OTHER)))
+    book = one_case(tmp_path / "aarsvaerk.xlsx",
+                    lines=lines_with("Gevinst", Line("Årsværk", [0, 2, 3, 3, 3, 3], COUNT)))
     res = run(book)
     assert serious(res) == []
     assert [f.severity.value for f in with_code(res, "row-not-amount")] == ["info"], every(res)
@@ -704,31 +732,33 @@ def test_case_nr_1_in_two_departments_is_not_a_duplicate(tmp_path):
 
 
 def test_consolidate_cli_json_over_the_folder(tmp_path):
-    from xlpy.cli import main
-
     folder = department_folder(tmp_path / "afdelinger")
-    out = io.StringIO()
-    with redirect_stdout(out):
-        status = main(["consolidate", str(folder), "--format", "json"])
+    status, k = consolidate_json(folder)
     assert status in (0, 1)
-    k = json.loads(out.getvalue())
     assert close(k["total_investment"], 1_690_000) and close(k["total_saving"], 4_050_000)
     assert k["left_out"] == {"opgivet": 1, "duplicate": 1, "not_a_case": 1}
 
 
 # --- 18. cases without amounts yet --------------------------------------------------------------------------------
 
-def test_consolidate_json_of_cases_without_amounts(tmp_path):
-    from xlpy.cli import main
+EMPTY = [Line("Engangsinvestering", [None] * 6, ONE_OFF), Line("Varig investering", [None] * 6, RECURRING),
+         Line("Gevinst", [None] * 6, GAIN)]
 
-    empty = [Line("Engangsinvestering", [None] * 6, ONE_OFF), Line("Varig investering", [None] * 6, RECURRING),
-             Line("Gevinst", [None] * 6, GAIN)]
-    book = write_book(tmp_path / "tomme.xlsx", [("Case 1", [CaseSpec(lines=empty, totals="blank")]),
-                                                ("Case 2", [replace(CASE_B, lines=empty, totals="blank")])])
-    out = io.StringIO()
-    with redirect_stdout(out):
-        status = main(["consolidate", str(book.path), "--format", "json"])
+
+def test_cases_without_amounts_are_still_cases(tmp_path):
+    # Case nr. and Titel filled, the table not yet: a case (no-yearly-figures), not a blank template copy
+    book = write_book(tmp_path / "tomme.xlsx", [("Case 1", [CaseSpec(lines=EMPTY, totals="blank")]),
+                                                ("Case 2", [replace(CASE_B, lines=EMPTY, totals="blank")])])
+    res = run(book)
+    assert sorted(c.case.case_nr for c in res.cases) == ["1", "2"], every(res)
+    assert not with_code(res, "sheet-template-blank")
+    assert all(c.figures.total_investment == 0 and c.figures.total_saving == 0 for c in res.cases)
+
+
+def test_consolidate_json_of_cases_without_amounts(tmp_path):
+    book = write_book(tmp_path / "tomme.xlsx", [("Case 1", [CaseSpec(lines=EMPTY, totals="blank")]),
+                                                ("Case 2", [replace(CASE_B, lines=EMPTY, totals="blank")])])
+    status, k = consolidate_json(book.path)
     assert status in (0, 1)
-    k = json.loads(out.getvalue())
     assert k["total_investment"] == 0 and k["total_saving"] == 0 and k["total_net"] == 0
     assert k["files_read"] == 1
