@@ -668,6 +668,33 @@ def test_unknown_row_without_totals_is_assumed_with_a_warning(tmp_path):
     assert_totals(the_case(res), BASE_INVESTMENT, 3_800_000)
 
 
+@pytest.mark.parametrize("totals", ["typed", "none"])
+def test_unknown_row_in_the_upper_of_two_stacked_cases(tmp_path, totals):
+    # two cases stacked; the upper one has Reduceret sygefravær under Gevinst (confirmed by its totals, or no totals)
+    upper = CaseSpec(totals=totals, lines=lines_with("Gevinst", Line("Reduceret sygefravær", SYGEFRAVAER, GAIN)))
+    lower = replace(CASE_B, totals=totals)
+    book = write_book(tmp_path / "stablet_ukendt.xlsx", [("Cases", stacked([upper, lower])), ("Lister", write_lister)])
+    res = run(book)
+    assert_totals(the_case(res, "1"), BASE_INVESTMENT, 3_800_000)  # 3.300 + 500
+    assert_totals(the_case(res, "2"), 100_000, 250_000)
+    expected = [] if totals == "typed" else [("row-assumed", "advarsel", "Cases",
+                                              book.layout("1").label_cell("Reduceret sygefravær"))]
+    assert serious(res) == expected
+
+
+def test_unknown_row_of_one_rounding_unit_the_totals_leave_out(tmp_path):
+    # mio. kr. with two decimals; Reduceret sygefravær 0,01 in 2027 only, and the typed totals leave it out. Without
+    # it the totals agree exactly; with it they would be one rounding unit off: it is not counted.
+    lines = [Line("Engangsinvestering", [0.5, 0.2, 0, 0, 0, 0], ONE_OFF),
+             Line("Varig investering", [0, 0.1, 0.1, 0.1, 0.1, 0.1], RECURRING),
+             Line("Gevinst", [0, 0.35, 0.65, 0.85, 0.85, 0.85], GAIN),
+             Line("Reduceret sygefravær", [0, 0.01, 0, 0, 0, 0], OTHER)]
+    res = run(one_case(tmp_path / "en_enhed.xlsx", unit="mio. kr.", lines=lines))
+    assert serious(res) == []
+    # invested 0,7 + 0,5 = 1,2 mio.; saved 0,35 + 0,65 + 3 × 0,85 = 3,55 mio.
+    assert_totals(the_case(res), 1_200_000, 3_550_000)
+
+
 def test_full_time_equivalents_are_not_an_amount(tmp_path):
     book = one_case(tmp_path / "aarsvaerk.xlsx",
                     lines=lines_with("Gevinst", Line("Årsværk", [0, 2, 3, 3, 3, 3], COUNT)))
