@@ -352,7 +352,7 @@ def parse_sheet(file: str, sheet: str, grid: Grid, hidden: bool = False,
     tables = find_tables(grid, texts)
     if not tables:
         return [], []
-    regions = split(texts, tables)
+    regions = split(grid, texts, tables)
     if regions is None:
         return [], [finding("tables-unclear", file, sheet, "A1", count=Plain(len(tables)))]
     cases: list[tuple[Case, list[Finding]]] = []

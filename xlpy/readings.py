@@ -125,24 +125,33 @@ def input_step(case: Case) -> float:
     return 10.0 ** -decimals([v for r in case.input_rows() for v in r.values]) + 1e-6
 
 
-def _agrees(case: Case, key: str, expected: Sequence[float]) -> bool | None:
-    """Whether the sheet's row `key` shows `expected`, to a rounding (None: the row is not there or shows nothing
-    to compare)."""
+EXACT, ROUNDED = 2, 1  # how well a reading agrees with the sheet's totals
+
+
+def _agrees(case: Case, key: str, expected: Sequence[float]) -> int | None:
+    """How well the sheet's row `key` shows `expected`: EXACT (to half a unit of the row's own last decimal),
+    ROUNDED (to one unit of the inputs' last decimal), 0 (not), or None (no such row, or nothing to compare)."""
     row = case.rows.get(key)
     if row is None or key in case.unchecked:
         return None
     compared = False
-    tol = max(tolerance(row), input_step(case))
+    exact, rounded = tolerance(row), max(tolerance(row), input_step(case))
+    worst = EXACT
     for i, shown in enumerate(row.values):
         if shown is None or i in case.unreadable:
             continue
         compared = True
-        if abs(shown - expected[i]) > tol and not (key == "net" and abs(shown + expected[i]) <= tol):
-            return False
-    return True if compared else None
+        diff = abs(shown - expected[i])
+        if key == "net":  # an inverted net row is its own finding; its size still tells
+            diff = min(diff, abs(shown + expected[i]))
+        if diff > rounded:
+            return 0
+        if diff > exact:
+            worst = ROUNDED
+    return worst if compared else None
 
 
-def _evidence(case: Case, group: str, left_out: Sequence[Row]) -> bool | None:
+def _evidence(case: Case, group: str, left_out: Sequence[Row]) -> int | None:
     investment, saving = sums(case, left_out)
     specific = _agrees(case, "investment" if group == "cost" else "saving_total",
                        investment if group == "cost" else saving)
@@ -162,10 +171,14 @@ def assumed_rows(case: Case, add: Add) -> None:
             for row in unknown:
                 add("row-assumed", _label_cell(case, row), label=row.label, kind=kind)
             continue
-        if verdict:
+        if verdict == EXACT:
             continue
-        reading = _first_agreeing(case, group, unknown)
+        reading = _first_agreeing(case, group, unknown, EXACT)  # a reading the totals show exactly beats rounding
+        if reading is None and not verdict:
+            reading = _first_agreeing(case, group, unknown, ROUNDED)
         if reading is None:
+            if verdict:
+                continue  # counted; the rounding difference is validate's advarsel
             for row in unknown:
                 add("row-uncertain", _label_cell(case, row), label=row.label, kind=kind)
             case.doubtful = True
@@ -176,15 +189,17 @@ def assumed_rows(case: Case, add: Add) -> None:
             add("row-read-as-subrow", _label_cell(case, row), label=row.label, parent=_parent(rows, row).label)
 
 
-def _first_agreeing(case: Case, group: str, unknown: list[Row]) -> tuple[Row, ...] | None:
-    """The smallest set of unknown rows whose exclusion makes the totals agree (None: no such set, or several)."""
+def _first_agreeing(case: Case, group: str, unknown: list[Row], at_least: int) -> tuple[Row, ...] | None:
+    """The smallest set of unknown rows whose exclusion makes the totals agree at least this well (None: no such
+    set, or two that agree equally well, so the sheet does not say which)."""
     candidates = unknown[:MAX_ASSUMED]
     for size in range(1, len(candidates) + 1):
-        agreeing = [combo for combo in combinations(candidates, size) if _evidence(case, group, combo)]
+        agreeing = [combo for combo in combinations(candidates, size)
+                    if (_evidence(case, group, combo) or 0) >= at_least]
         if len(agreeing) == 1:
             return agreeing[0]
         if agreeing:
-            return None  # two readings agree equally well: the sheet does not say which
+            return None
     return None
 
 

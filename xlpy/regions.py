@@ -138,7 +138,7 @@ def _is_header(grid: Grid, row: int, label_col: int) -> bool:
     return bool(header_years(grid, row, label_col))
 
 
-def split(texts: Texts, tables: list[Table]) -> list[Region] | None:
+def split(grid: Grid, texts: Texts, tables: list[Table]) -> list[Region] | None:
     """One region per table, or None when the tables cannot be told apart as cases."""
     if len(tables) <= 1:
         return [EVERYWHERE] * len(tables)
@@ -150,8 +150,8 @@ def split(texts: Texts, tables: list[Table]) -> list[Region] | None:
             return None
         rows = sorted(r for r, _ in anchors)
         if all(rows[k] < t.header_row and (k == 0 or rows[k] > ordered[k - 1].last_row)
-               for k, t in enumerate(ordered)):  # each Case nr. above its table
-            bounds = [0] + [ordered[k - 1].last_row + 1 for k in range(1, len(ordered))] + [1 << 30]
+               for k, t in enumerate(ordered)):  # each Case nr. above its table; rows right under a table are its
+            bounds = [0] + [_end_of(grid, texts, ordered[k - 1], rows[k]) for k in range(1, len(ordered))] + [1 << 30]
         elif all(rows[k] > t.last_row and (k + 1 == len(ordered) or rows[k] < ordered[k + 1].header_row)
                  for k, t in enumerate(ordered)):  # each Case nr. below its table
             bounds = [0] + [ordered[k].header_row for k in range(1, len(ordered))] + [1 << 30]
@@ -168,6 +168,20 @@ def split(texts: Texts, tables: list[Table]) -> list[Region] | None:
         by_table = {id(t): reg for t, reg in zip(ordered, regions)}
         return [by_table[id(t)] for t in tables]
     return None
+
+
+def _end_of(grid: Grid, texts: Texts, table: Table, next_anchor: int) -> int:
+    """Where a stacked table's region ends: after the rows right under its last known row (unknown rows, sub-rows),
+    at the first row whose label cell is blank or a metadata label, and never past the next case's Case nr."""
+    metadata_rows = {r for r, c, _, norm in texts if c == table.label_col and norm in METADATA_BY_ALIAS}
+    r = table.last_row + 1
+    while r < next_anchor and r not in metadata_rows:
+        cells = grid[r] if r < len(grid) else ()
+        label = cells[table.label_col] if table.label_col < len(cells) else ""
+        if not (isinstance(label, str) and label.strip()):
+            break
+        r += 1
+    return r
 
 
 def _anchors(texts: Texts, tables: list[Table]) -> list[tuple[int, int]]:
