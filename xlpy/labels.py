@@ -188,8 +188,8 @@ UNIT_BY_ALIAS: dict[str, str] = {
 DEFAULT_UNIT = "1.000 kr."
 
 _UNIT_MIO = re.compile(r"\bmio\b|\bmill\b|\bmillioner\b|\bmio\.?kr|\bmill\.?\s*kr", re.IGNORECASE)
-_UNIT_THOUSAND = re.compile(r"\b1[.\s\u00a0]?000\s*kr|\bt\.\s*kr\b|\btkr\b|\btusind(?:e)?\s*kr|\b1000\s*kroner",
-                            re.IGNORECASE)
+_UNIT_THOUSAND = re.compile(r"\b1[.\s\u00a0]?000\s*(?:kr|dkk)|\b(?:kr\.?|dkk)\s*1[.\s\u00a0]?000\b|\bt\.\s*kr\b|"
+                            r"\btkr\b|\bt\.?\s*dkk\b|\btdkk\b|\btusind(?:e)?\s*kr|\b1000\s*kroner", re.IGNORECASE)
 _UNIT_KR = re.compile(r"\bkr\b|\bkroner\b|\bdkk\b", re.IGNORECASE)
 
 
