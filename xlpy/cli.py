@@ -41,11 +41,14 @@ TEXTS = {
         "kf_upto": "Til og med {year}",
         "kf_rows": ("Antal cases", "Periode", "Områder", "Investeret (mio. kr.)", "Bruttobesparelse (mio. kr.)",
                     "Nettobesparelse (mio. kr.)", "Kr. igen pr. krone"),
+        "totals_line": "I summerne: {counted} af {listed} cases i Overblik (ikke med: {opgivet} opgivet, {duplicate} "
+                       "dubletter; {incomplete} ufuldstændige er med; {not_a_case} ark er ikke cases).",
         "files_line": "{read} fil(er) læst, {skipped} sprunget over; {errors} fejl, {warnings} advarsler, "
                       "{infos} info.",
         "skipped": "sprunget over",
         "more_findings": "… og {n} flere fejl og advarsler på arket Fejl.",
         "written_to": "Resultatet er skrevet til {path} (arkene Overblik, Nøgletal, Pr. år, Pr. område, Fejl).",
+        "not_written": "Intet er skrevet i {path} (se fejlen ovenfor).",
         "progress": "Læser projektmapper",
     },
     "en": {
@@ -74,10 +77,13 @@ TEXTS = {
         "kf_upto": "Up to {year}",
         "kf_rows": ("Cases", "Period", "Areas", "Invested (DKK m)", "Gross saving (DKK m)", "Net saving (DKK m)",
                     "Return per krone"),
+        "totals_line": "In the totals: {counted} of the {listed} cases in Overblik (left out: {opgivet} abandoned, "
+                       "{duplicate} duplicates; {incomplete} incomplete are in; {not_a_case} sheets are not cases).",
         "files_line": "{read} file(s) read, {skipped} skipped; {errors} errors, {warnings} warnings, {infos} info.",
         "skipped": "skipped",
         "more_findings": "… and {n} more errors and warnings on the Fejl sheet.",
         "written_to": "The result is written to {path} (sheets Overblik, Nøgletal, Pr. år, Pr. område, Fejl).",
+        "not_written": "Nothing was written to {path} (see the error above).",
         "progress": "Reading workbooks",
     },
 }
@@ -348,18 +354,19 @@ def cmd_consolidate(args) -> int:
     from .findings import has_errors
 
     if args.in_place:
-        c = consolidate_in_place(args.inputs[0], args.cutoff_year, args.rate, args.lang)
+        c, written = consolidate_in_place(args.inputs[0], args.cutoff_year, args.rate, args.lang)
     else:
         with _progress(args.format == "table", args.lang) as (on_files, advance):
             c = consolidate_files(args.inputs, args.output, args.cutoff_year, args.rate, args.lang, args.jobs,
                                   on_files, advance)
+        written = args.output is not None
     if args.format == "json":
         out = key_figures_json(c)
-        out["output"] = args.inputs[0] if args.in_place else args.output
+        out["output"] = (args.inputs[0] if args.in_place else args.output) if written else None
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        _print_consolidation(c, args, _console())
+        _print_consolidation(c, args, _console(), written)
     return EXIT_FINDINGS if has_errors(c.findings) else EXIT_OK
 
 
@@ -393,7 +400,7 @@ class _progress:
             self.bar.stop()
 
 
-def _print_consolidation(c, args, console) -> None:
+def _print_consolidation(c, args, console, written: bool) -> None:
     from rich.table import Table
 
     from .numbers import grouped
@@ -416,6 +423,10 @@ def _print_consolidation(c, args, console) -> None:
     counts = c.severity_counts()
     console.print(text["files_line"].format(read=len(c.files_read), skipped=len(c.files_skipped),
                                             errors=counts["fejl"], warnings=counts["advarsel"], infos=counts["info"]))
+    incomplete = sum(1 for r in c.results if c.counted(r) and not r.figures.complete)
+    if c.left_out or incomplete or c.not_a_case:
+        console.print(text["totals_line"].format(counted=c.whole.cases, listed=len(c.results), incomplete=incomplete,
+                                                 **c.left_out_counts()))
     for file, code in c.files_skipped:
         console.print(f"  {text['skipped']}: {file} ({code})", markup=False, highlight=False)
     serious = [f for f in c.findings if f.severity.value != "info"]
@@ -426,7 +437,8 @@ def _print_consolidation(c, args, console) -> None:
             console.print(text["more_findings"].format(n=len(serious) - len(shown)))
     where = args.inputs[0] if args.in_place else args.output
     if where:
-        console.print(text["written_to"].format(path=where), markup=False, highlight=False)
+        console.print(text["written_to" if written else "not_written"].format(path=where), markup=False,
+                      highlight=False)
 
 
 COMMANDS = {"validate": cmd_validate, "compute": cmd_compute, "template": cmd_template,
