@@ -245,3 +245,15 @@ def test_every_registered_message_names_only_known_parameters():
         da = {f for _, f, _, _ in string.Formatter().parse(code.da) if f}
         en = {f for _, f, _, _ in string.Formatter().parse(code.en) if f}
         assert da == en, code.code
+
+
+def test_label_merged_over_two_columns_in_a_live_book(edit):
+    """A live book (xlwings) does not say which cells are merged: a label merged over A:B has its value in C."""
+    edit.sheet(S).merges = None
+    edit.set(S, "C5", edit.sheet(S).grid[4][1]).set(S, "B5", "")
+    results, findings = edit.check()
+    assert codes(findings) == set()
+    assert results[0].case.field_cells["title"] == "C5"
+    edit.set(S, "C5", "Titel")  # a label further right is never taken for the value
+    _, findings = edit.check()
+    assert ("missing-field", "B5") in codes(findings)

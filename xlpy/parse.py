@@ -52,6 +52,7 @@ class _Reader:
     def __init__(self, file: str, sheet: str, grid: Grid, texts: Texts, region: Region, merges: Merges | None):
         self.file, self.sheet, self.grid, self.texts, self.region = file, sheet, grid, texts, region
         self.merge_ends = {start: end for start, end in (merges or ())}
+        self.merges_known = merges is not None
         self.bounded = region is not EVERYWHERE
         self.findings: list[Finding] = []
 
@@ -87,9 +88,18 @@ class _Reader:
             case.fields[name] = raw.strip() if isinstance(raw, str) else raw
 
     def value_col(self, row: int, col: int) -> int:
-        """The value of a label is in the first cell to its right, or right of the label's merged range."""
+        """The value of a label is in the first cell to its right, or right of the label's merged range. Where the
+        merges are not known (a live book, some formats), an empty cell right of the label is skipped when the cell
+        after it holds a value that is no label (what a label merged over two columns looks like)."""
         end = self.merge_ends.get((row, col))
-        return (end[1] if end and end[0] >= row else col) + 1
+        if end and end[0] >= row:
+            return end[1] + 1
+        if not self.merges_known and self.value(row, col + 1) in ("", None):
+            after = self.value(row, col + 2)
+            if after not in ("", None) and not (isinstance(after, str) and (
+                    METADATA_BY_ALIAS.get(normalise(after)) or row_key(after))):
+                return col + 2
+        return col + 1
 
     def unit(self, case: Case, table_rows: list[Row]) -> None:
         """The unit, from wherever the sheet states it: the Enhed field, the table's header cell, a title line above
