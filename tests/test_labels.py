@@ -25,6 +25,9 @@ from xlpy.regions import year_of
     ("Herunder licenser", "sub"), ("Heraf gevinst i hjemmeplejen", "sub"),
     ("Årsværk", "note"), ("Antal borgere", "note"), ("Fuldtidsstillinger", "note"),
     ("Reduceret sygefravær", None), ("I alt", None),
+    ("Gevinst (lav)", "companion"), ("Anlæg (høj)", "companion"), ("Gevinst, lavt skøn", "companion"),
+    ("Engangsinvestering (maks)", "companion"), ("Realiseret gevinst", "realised"),
+    ("Faktisk investering", "realised"), ("Regnskab gevinst", "realised"),
     ("Akk. nettoresultat er den løbende sum af nettoresultatet.", None),  # a note under the table, not a row
 ])
 def test_row_labels(label, key):

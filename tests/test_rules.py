@@ -257,3 +257,14 @@ def test_label_merged_over_two_columns_in_a_live_book(edit):
     edit.set(S, "C5", "Titel")  # a label further right is never taken for the value
     _, findings = edit.check()
     assert ("missing-field", "B5") in codes(findings)
+
+
+@pytest.mark.parametrize("label", ["Gevinst (høj)", "Gevinst, lavt skøn", "Realiseret gevinst"])
+def test_rows_beside_the_table_are_not_counted(edit, label):
+    """Three-point companions and realised figures under the table are shown, never added to the case's figures."""
+    before = edit.check()[0][0].figures
+    for col in "BCDEFG":
+        edit.set(S, f"{col}28", 900)
+    results, findings = edit.set(S, "A28", label).check()
+    assert codes(findings) == set()
+    assert results[0].figures.total_saving == before.total_saving == 3_450_000  # 200 + 5 × 650, in 1.000 kr.

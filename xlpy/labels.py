@@ -124,9 +124,21 @@ def row_key(label: object) -> str | None:
     return label_key(label, normalise(label)) if isinstance(label, str) else None
 
 
+# Rows a case sheet may carry beside its table that are never counted in it: the low and high estimates of an input
+# row ("Gevinst (lav)", "Anlæg (høj)", "lavt skøn") and realised figures for follow-up ("Realiseret gevinst").
+_COMPANION = re.compile(r"\(\s*(?:lav|høj|min|maks|minimum|maksimum|lavt skøn|højt skøn)\s*\)\s*$|"
+                        r"[,\-–\s](?:lavt|højt)\s+skøn\s*$|\s(?:minimum|maksimum)\s*$", re.IGNORECASE)
+REALISED_PREFIXES = tuple(normalise(p) for p in ("Realiseret", "Realiserede", "Faktisk", "Faktiske", "Regnskab"))
+
+
 @lru_cache(maxsize=1 << 16)
 def label_key(text: str, norm: str) -> str | None:
-    """row_key of a text and its normalised form; a sentence is no label."""
+    """row_key of a text and its normalised form; a sentence is no label. "companion" for a low or high estimate
+    of an input row, "realised" for realised figures."""
+    if norm.startswith(REALISED_PREFIXES):
+        return "realised"
+    if _COMPANION.search(text) and row_key_of(norm) in ("one_off", "recurring", "saving"):
+        return "companion"
     key = row_key_of(norm)
     if key is not None and len(text) > 30 and len(_WORD.findall(text)) > MAX_LABEL_WORDS:
         return None
@@ -161,8 +173,8 @@ def row_key_of(norm: str) -> str | None:
 
 
 def is_table_key(key: str | None) -> bool:
-    """A label that makes a table: every known row except sub-rows and notes."""
-    return key is not None and key not in ("sub", "note")
+    """A label that makes a table: every known row except sub-rows, notes, companions and realised figures."""
+    return key is not None and key not in ("sub", "note", "companion", "realised")
 
 
 def row_label(key: str) -> str:

@@ -48,6 +48,7 @@ class Case:
     gains: list[Row] = field(default_factory=list)
     costs: list[Row] = field(default_factory=list)  # every investment row (Anlæg, Drift, …); empty: rows one_off/recurring
     subrows: list[Row] = field(default_factory=list)  # "Heraf …" rows: shown, never counted, checked against parent
+    beside: list[Row] = field(default_factory=list)  # "Gevinst (lav)", "Realiseret gevinst": never counted here
     unreadable: set[int] = field(default_factory=set)  # year indexes where an input amount could not be read
     doubtful: bool = False  # a fejl says the figures cannot be trusted (unit conflict, mixed signs, uncertain row)
     hidden: bool = False
@@ -86,7 +87,7 @@ class Case:
     def without_table(self) -> "Case":
         """The case without its year-table rows: what consolidation needs (metadata, cells, years; the figures are
         in its CaseResult). Worker processes send cases back this way, which halves what is pickled and held."""
-        return replace(self, label_cells={}, rows={}, gains=[], costs=[], subrows=[],
+        return replace(self, label_cells={}, rows={}, gains=[], costs=[], subrows=[], beside=[],
                        unreadable=frozenset(self.unreadable))
 
     def cost_rows(self) -> list[Row]:

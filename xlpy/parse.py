@@ -246,7 +246,8 @@ class _Reader:
             if r > table.last_row:  # rows right under the last known one still belong to the table: sub-rows, and
                 # unknown rows among the inputs (readings.py settles them)
                 trailing = row_key(label) if label else "blank"
-                if trailing != "sub" and not (trailing is None and section in ("cost", "gain")):
+                if trailing not in ("sub", "companion", "realised") and not (
+                        trailing is None and section in ("cost", "gain")):
                     break
             cells = self.grid[r] if r < len(self.grid) else ()
             has_values = any(c < len(cells) and cells[c] not in ("", None, 0.0) for c in year_cols)
@@ -275,6 +276,10 @@ class _Reader:
             if key == "note":
                 if has_values:
                     self.add("row-not-amount", cell, label=label)
+                continue
+            if key in ("companion", "realised"):  # shown beside the table, never counted in it
+                values, _ = self.amounts(r, label, year_cols, 0.0)
+                case.beside.append(Row(key, label, r, values, counted=False))
                 continue
             if key in SINGLE_ROWS and key in case.rows:
                 self.add("label-duplicate", cell, label=label, first=a1(case.rows[key].row, label_col))
