@@ -80,7 +80,7 @@ class Consolidation:
     findings: list[Finding]
     files_read: list[str]
     files_skipped: list[tuple[str, str]]  # (file, finding code)
-    errors_by_case: dict[tuple[str, str], int] = field(default_factory=dict)
+    errors_by_case: dict[int, int] = field(default_factory=dict)  # id(result) -> number of fejl on its case
     left_out: dict[int, str] = field(default_factory=dict)  # id(result) -> "opgivet" | "duplicate"
     not_a_case: int = 0  # sheets with a year table that are not cases (overview, blank template)
 
@@ -121,6 +121,38 @@ def _key_figures(results: Sequence[CaseResult], years: Sequence[int], total: Tot
         saving=round(sum(total.saving[i] for i in upto), 2),
         net=round(sum(total.net[i] for i in upto), 2),
     )
+
+
+def _errors_by_case(results: Sequence[CaseResult], findings: Sequence[Finding]) -> dict[int, int]:
+    """The fejl on each case's sheet; where a sheet holds several cases (stacked or side by side), each fejl goes
+    to the case whose part of the sheet holds its cell."""
+    from .cells import split_a1
+
+    by_sheet: dict[tuple[str, str], list[CaseResult]] = {}
+    for r in results:
+        by_sheet.setdefault((r.case.file, r.case.sheet), []).append(r)
+    starts: dict[tuple[str, str], tuple[bool, list[tuple[int, CaseResult]]]] = {}
+    for key, rs in by_sheet.items():
+        if len(rs) > 1:
+            side_by_side = len({r.case.label_col for r in rs}) == len(rs)
+            begin = [(r.case.label_col if side_by_side else min([r.case.header_row] + [
+                split_a1(a)[0] for a in r.case.field_cells.values()]), r) for r in rs]
+            starts[key] = (side_by_side, sorted(begin, key=lambda x: x[0]))
+    out: dict[int, int] = {}
+    for f in findings:
+        if f.severity is not Severity.ERROR or not f.sheet:
+            continue
+        rs = by_sheet.get((f.file, f.sheet))
+        if not rs:
+            continue
+        owner = rs[0]
+        if (f.file, f.sheet) in starts and f.cell:
+            side_by_side, begin = starts[(f.file, f.sheet)]
+            row, col = split_a1(f.cell)
+            at = col if side_by_side else row
+            owner = next((r for start, r in reversed(begin) if start <= at), begin[0][1])
+        out[id(owner)] = out.get(id(owner), 0) + 1
+    return out
 
 
 def default_cutoff(years: Sequence[int]) -> int | None:
@@ -187,10 +219,7 @@ def consolidate(result: Result, cutoff_year: int | None = None) -> Consolidation
 
     findings = list(result.findings)
     findings.sort(key=Finding.sort_key)
-    errors: dict[tuple[str, str], int] = {}
-    for f in findings:
-        if f.severity is Severity.ERROR and f.sheet:
-            errors[(f.file, f.sheet)] = errors.get((f.file, f.sheet), 0) + 1
+    errors = _errors_by_case(all_results, findings)
 
     cutoff = cutoff_year if cutoff_year is not None else default_cutoff(years)
     skipped_reasons = {f.file: f.code for f in result.findings if f.file in set(result.files_skipped)}

@@ -139,7 +139,7 @@ def overview_layout(c: "Consolidation", made: str, in_book: str | None = None,
             (str(realisability) if realisability not in (None, "") else None),
             case.text("status"),
             in_totals_text(c, result),
-            c.errors_by_case.get((case.file, case.sheet), 0),
+            c.errors_by_case.get(id(result), 0),
         ]
         for col, value in enumerate(values):
             style = OVERVIEW_COLUMNS[col][1]
