@@ -58,18 +58,21 @@ def test_clear_marks_restores_the_original(sample_copy):
     assert book_view(book) == original
 
 
-def test_mark_refuses_what_openpyxl_would_damage(tmp_path):
+def test_a_workbook_with_a_ribbon_is_marked_and_keeps_it(tmp_path):
+    """Parts openpyxl would have dropped (here a ribbon) are no reason to refuse: the package is edited, not
+    re-saved, and the part keeps its bytes."""
     import zipfile
 
     book = tmp_path / "med_baand.xlsx"
-    with zipfile.ZipFile(SAMPLES / "eksempel_uden_fejl.xlsx") as src, zipfile.ZipFile(book, "w") as dst:
+    with zipfile.ZipFile(SAMPLES / "allerod_2021.xlsx") as src, zipfile.ZipFile(book, "w") as dst:
         for item in src.infolist():
             dst.writestr(item, src.read(item))
         dst.writestr("customUI/customUI14.xml", "<customUI/>")
-    before = book.read_bytes()
-    count, problems = mark_file(str(book), [])
-    assert count == 0 and [p.code for p in problems] == ["mark-not-possible"]
-    assert book.read_bytes() == before
+    count, problems = mark_file(str(book), validate([book]))
+    assert problems == [] and count == 4
+    with zipfile.ZipFile(book) as zf:
+        assert zf.read("customUI/customUI14.xml") == b"<customUI/>"
+    assert marked_cells(book) == {("Case 2", "B27 B28"), ("Case 4", "B21"), ("Case 4", "C26")}
 
 
 def test_cli_mark(sample_copy):
@@ -81,3 +84,18 @@ def test_cli_mark(sample_copy):
                          text=True)
     assert out.returncode == 1
     assert "Fejl" in book_view(book)["sheets"]
+    assert f"Markeringer skrevet i {book}: 4 celle(r) markeret" in out.stdout
+
+
+def test_errors_outrank_warnings(sample_copy):
+    """Where a fejl and an advarsel hit one cell, the fejl's rule has the higher priority (the lower number)."""
+    from openpyxl import load_workbook
+
+    from xlpy.findings import finding
+
+    book = sample_copy("allerod_2021.xlsx")
+    mark_file(str(book), [finding("missing-field", str(book), "Case 1", "B5", label="Titel"),
+                          finding("unit-missing", str(book), "Case 1", "B5")])
+    rules = {r.dxf.fill.bgColor.rgb[-6:]: r.priority
+             for cf in load_workbook(book)["Case 1"].conditional_formatting for r in cf.rules}
+    assert rules["FFC7CE"] < rules["FFEB9C"]

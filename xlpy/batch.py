@@ -11,8 +11,6 @@ from .collect import add_search, check_many, find_workbooks
 from .compute import DEFAULT_RATE
 from .consolidate import Consolidation, consolidate
 from .findings import finding
-from .labels import SUMMARY_SHEETS
-from .mark import unsafe_reason
 from .pipeline import check_files
 from .summary import iter_summary_layouts, summary_layouts
 
@@ -47,18 +45,27 @@ def _resolved(path: str) -> Path | None:
 
 
 def consolidate_in_place(path: str, cutoff_year: int | None = None, rate: float = DEFAULT_RATE,
-                         lang: str = "da") -> Consolidation:
-    """xlpy's sheets (Overblik, Nøgletal, Pr. år, Pr. område, Fejl) added to or replaced in `path`; every other
-    sheet and cell is left as it was. A workbook openpyxl could damage is left untouched, with a finding."""
+                         lang: str = "da") -> tuple[Consolidation, bool]:
+    """xlpy's sheets (Overblik, Nøgletal, Pr. år, Pr. område, Fejl) added to or replaced in `path`, as an edit of
+    its package: every part xlpy did not make keeps its bytes (inplace.py). Returns the consolidation and whether
+    the file was written; when it was not, a finding says why (a sheet of one of xlpy's names that xlpy did not
+    make, a file that cannot be edited) and the file is as it was."""
+    from .inplace import replace_sheets
+    from .package import PackageError
+    from .read import sniff
+
     result = check_files([path], rate)
     c = consolidate(result, cutoff_year)
     if not result.files_read:
-        return c
-    reason = unsafe_reason(path)
-    if reason:
-        c.findings.append(finding("mark-not-possible", path, reason=reason))
-        return c
-    from .inplace import replace_sheets
-
-    replace_sheets(path, summary_layouts(c, lang, in_book=path), owned=SUMMARY_SHEETS)
-    return c
+        return c, False
+    fmt, _ = sniff(Path(path))
+    if fmt not in ("xlsx", "xlsm"):
+        c.findings.append(finding("in-place-not-possible", path,
+                                  reason=f"kun .xlsx og .xlsm kan skrives i (filen er {fmt})"))
+        return c, False
+    try:
+        problems = replace_sheets(path, summary_layouts(c, lang, in_book=path), file=path)
+    except PackageError as exc:
+        problems = [finding("in-place-not-possible", path, reason=str(exc))]
+    c.findings[:0] = problems  # first, so a printout that shows only some findings shows why nothing was written
+    return c, not problems

@@ -307,6 +307,14 @@ _register("no-workbooks", ERROR,
 _register("mark-not-possible", ERROR,
           "Markeringer kan ikke skrives i denne fil: {reason}. Filen er ikke ændret.",
           "Marks cannot be written into this file: {reason}. The file is unchanged.")
+_register("in-place-not-possible", ERROR,
+          "xlpys ark kan ikke skrives i denne fil: {reason}. Filen er ikke ændret.",
+          "xlpy's sheets cannot be written into this file: {reason}. The file is unchanged.")
+_register("sheet-name-taken", ERROR,
+          "Projektmappen har allerede et ark »{name}«, som xlpy ikke har lavet, og xlpy erstatter kun sine egne ark. "
+          "Omdøb arket (eller flyt det til en anden projektmappe) og kør igen. Intet er skrevet i filen.",
+          "The workbook already has a sheet »{name}« that xlpy did not make, and xlpy replaces only its own sheets. "
+          "Rename that sheet (or move it to another workbook) and run again. Nothing was written to the file.")
 
 
 @dataclass(frozen=True)
