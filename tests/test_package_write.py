@@ -592,3 +592,81 @@ def test_ownership_survives_a_libreoffice_save(libreoffice_books, tmp_path):
         assert done, (opened.name, [f.message() for f in c.findings[:2]])
         assert [n for n, _ in ooxml.sheets(ooxml.parts(book))] == names
 
+
+
+def test_a_damaged_part_is_a_finding_and_the_file_is_left_alone(tmp_path):
+    """A part that cannot be unpacked (calamine never reads it) cannot be carried over byte for byte: refused."""
+    book = tmp_path / "skadet.xlsx"
+    data = bytearray((SAMPLES / "allerod_2021.xlsx").read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo("docProps/app.xml")
+    name_length, extra_length = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_length + extra_length
+    data[start:start + 8] = b"\xff" * 8
+    book.write_bytes(bytes(data))
+    assert check_files([book]).files_read
+    count, problems = mark_file(str(book), validate([book]))
+    assert [p.code for p in problems] == ["mark-not-possible"] and "docProps/app.xml" in problems[0].message()
+    c, written = consolidate_in_place(str(book))
+    assert not written and c.findings[0].code == "in-place-not-possible"
+    assert book.read_bytes() == bytes(data)
+    out = run("validate", book, "--mark")
+    assert "Traceback" not in out.stderr and "mark-not-possible" in out.stdout
+
+
+def with_calc_chain(book: Path, sheet_ids: list[int]) -> None:
+    """The calculation chain Excel keeps, listing a formula cell of each sheet id given."""
+    files = ooxml.parts(book)
+    cells = "".join(f'<c r="C3" i="{i}"/>' for i in sheet_ids)
+    files["xl/calcChain.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?><calcChain xmlns="http://schemas.'
+                                 f'openxmlformats.org/spreadsheetml/2006/main">{cells}</calcChain>').encode()
+    if b"calcChain" not in files["xl/_rels/workbook.xml.rels"]:
+        add_calc_chain_entries(files)
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in files.items():
+            out.writestr(name, data)
+
+
+def add_calc_chain_entries(files: dict) -> None:
+    files["xl/_rels/workbook.xml.rels"] = files["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdCalc" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>')
+    files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.calcChain+xml"/></Types>')
+
+
+def test_a_calculation_chain_naming_a_replaced_sheet_goes(tmp_path):
+    """Excel lists formula cells in calcChain.xml and reports damage when one is gone: when xlpy replaces a sheet
+    the chain names, the chain goes (Excel rebuilds it); a chain of the user's sheets only stays as it was."""
+    book = tmp_path / "kaede.xlsx"
+    shutil.copy(SAMPLES / "allerod_2021.xlsx", book)
+    with_calc_chain(book, [1])
+    chain = ooxml.parts(book)["xl/calcChain.xml"]
+    consolidate_in_place(str(book))
+    assert ooxml.parts(book)["xl/calcChain.xml"] == chain
+    per_year = [i for i, (name, _) in enumerate(ooxml.sheets(ooxml.parts(book)), start=1) if name == "Pr. år"][0]
+    with_calc_chain(book, [1, per_year])
+    problems_before = ooxml.problems(book)
+    consolidate_in_place(str(book))
+    files = ooxml.parts(book)
+    assert "xl/calcChain.xml" not in files and b"calcChain" not in files["xl/_rels/workbook.xml.rels"]
+    assert b"calcChain" not in files["[Content_Types].xml"]
+    assert ooxml.problems(book) - problems_before == set()
+
+
+def test_a_protected_structure_is_respected(tmp_path):
+    """A workbook whose structure the user protected gets no new sheet: refused, nothing written."""
+    book = tmp_path / "beskyttet.xlsx"
+    files = ooxml.parts(SAMPLES / "allerod_2021.xlsx")
+    files["xl/workbook.xml"] = files["xl/workbook.xml"].replace(
+        b"<bookViews>", b'<workbookProtection lockStructure="1"/><bookViews>')
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in files.items():
+            out.writestr(name, data)
+    before = book.read_bytes()
+    c, written = consolidate_in_place(str(book))
+    assert not written and "beskyttet" in c.findings[0].message()
+    count, problems = mark_file(str(book), validate([book]))
+    assert [p.code for p in problems] == ["mark-not-possible"]
+    assert book.read_bytes() == before

@@ -66,6 +66,11 @@ class Book:
     def related(self, rel_type: str) -> str | None:
         return next((r.part for r in self.rels.values() if r.type == rel_type and r.part), None)
 
+    def structure_locked(self) -> bool:
+        """Has the user protected the workbook's structure (no sheets added or removed)?"""
+        protection = self.root.find("workbookProtection")
+        return protection is not None and (protection.get("lockStructure") or "").lower() in ("1", "true")
+
     def names(self) -> list[Node]:
         node = self.root.find("definedNames")
         return node.findall("definedName") if node is not None else []

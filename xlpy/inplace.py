@@ -19,7 +19,7 @@ from typing import Iterable, Sequence
 from .bookpart import Book, conflicts, is_owned
 from .findings import Finding
 from .layout import SheetLayout
-from .package import NS_REL, Package
+from .package import NS_REL, Package, PackageError
 from .stylesheet import Stylesheet, iter_entries, remap_xf
 
 REL_WORKSHEET = NS_REL + "/worksheet"
@@ -28,6 +28,8 @@ REL_CALC_CHAIN = NS_REL + "/calcChain"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 CT_TABLE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
+LOCKED = ("projektmappens struktur er beskyttet, så der kan ikke tilføjes ark; slå beskyttelsen fra (Gennemse › "
+          "Beskyt projektmappe) og kør igen")
 
 
 # --- rendering and moving sheets ----------------------------------------------------------------------------------
@@ -216,6 +218,8 @@ def drop_calc_chain(pkg: Package, book: Book, sheet_ids: set[int]) -> None:
 def put_sheets(pkg: Package, book: Book, layouts: Sequence[SheetLayout]) -> None:
     """xlpy's sheets into the package: each replaces the owned sheet of its name, or goes last. The caller has
     checked that no sheet of these names belongs to the user (`conflicts`)."""
+    if book.structure_locked() and any(book.sheet(layout.name) is None for layout in layouts):
+        raise PackageError(LOCKED)
     source = render_parts(layouts)
     move = Transplant(pkg, book, source)
     source_book = Book(source)
@@ -229,7 +233,7 @@ def put_sheets(pkg: Package, book: Book, layouts: Sequence[SheetLayout]) -> None
 def remove_sheet(pkg: Package, book: Book, name: str) -> bool:
     """Remove an owned sheet with all its parts; False when there is none."""
     sheet = book.sheet(name)
-    if sheet is None or not is_owned(pkg, book, sheet):
+    if sheet is None or not is_owned(pkg, book, sheet) or book.structure_locked():
         return False
     drop_calc_chain(pkg, book, {sheet.sheet_id})
     pkg.remove_rel(book.part, sheet.rid)

@@ -13,6 +13,7 @@ import os
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
@@ -113,7 +114,8 @@ class Package:
         if key not in self._original:
             try:
                 self._original[key] = self._zip.read(self._by_key[key])
-            except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, OSError, RuntimeError) as exc:
+            except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, NotImplementedError, OSError,
+                    RuntimeError) as exc:
                 raise PackageError(f"delen {name} kan ikke læses ({exc})") from None
         return self._original[key]
 
