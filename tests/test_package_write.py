@@ -670,3 +670,18 @@ def test_a_protected_structure_is_respected(tmp_path):
     count, problems = mark_file(str(book), validate([book]))
     assert [p.code for p in problems] == ["mark-not-possible"]
     assert book.read_bytes() == before
+
+
+def test_calculation_on_opening_is_asked_for_unless_the_workbook_calculates_by_hand(tmp_path):
+    """xlpy's formulas (Pr. år, Nøgletal) carry no results yet: the workbook asks to be calculated on opening, unless
+    it is set to manual calculation."""
+    for mode, expected in (("", True), (' calcMode="manual"', False)):
+        book = tmp_path / f"beregn{len(mode)}.xlsx"
+        files = ooxml.parts(SAMPLES / "allerod_2021.xlsx")
+        files["xl/workbook.xml"] = files["xl/workbook.xml"].replace(
+            b'<calcPr calcId="124519" fullCalcOnLoad="1"/>', f'<calcPr calcId="191029"{mode}/>'.encode())
+        with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as out:
+            for name, data in files.items():
+                out.writestr(name, data)
+        consolidate_in_place(str(book))
+        assert (b'fullCalcOnLoad="1"' in ooxml.parts(book)["xl/workbook.xml"]) is expected

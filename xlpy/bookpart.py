@@ -139,9 +139,12 @@ class Book:
 
     def full_calc_on_load(self) -> None:
         """Ask the spreadsheet program to calculate every formula when the file is opened (xlpy's formulas have no
-        stored results); programs drop the flag again when they save."""
+        stored results); programs drop the flag again when they save. A workbook set to manual calculation is left
+        so."""
         calc = self.root.find("calcPr")
         if calc is not None:
+            if calc.get("calcMode") == "manual":
+                return  # whoever calculates by hand does so here too (F9)
             if calc.get("fullCalcOnLoad") not in ("1", "true"):
                 self._edit(lambda s: s.replace(calc.start, calc.open_end,
                                                start_tag(self.data, calc, {"fullCalcOnLoad": "1"})))
