@@ -685,3 +685,12 @@ def test_calculation_on_opening_is_asked_for_unless_the_workbook_calculates_by_h
                 out.writestr(name, data)
         consolidate_in_place(str(book))
         assert (b'fullCalcOnLoad="1"' in ooxml.parts(book)["xl/workbook.xml"]) is expected
+
+
+def test_a_linked_workbook_is_written_through_its_link(tmp_path):
+    target = tmp_path / "version3.xlsx"
+    shutil.copy(SAMPLES / "allerod_2021.xlsx", target)
+    link = tmp_path / "aktuel.xlsx"
+    link.symlink_to(target)
+    c, written = consolidate_in_place(str(link))
+    assert written and link.is_symlink() and "Overblik" in dict(ooxml.sheets(ooxml.parts(target)))

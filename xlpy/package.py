@@ -317,7 +317,7 @@ class Package:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the package atomically: parts in their old order (new ones last), unchanged parts with their
-        bytes and zip entry details."""
+        bytes and zip entry details. A path that is a symbolic link is written through: the link stays."""
         from .xlsx import atomic_write
 
         def write(tmp: str) -> None:
@@ -333,7 +333,7 @@ class Package:
                 for name in self.added:
                     out.writestr(_entry(name, None), self.changed[part_key(name)])
 
-        atomic_write(path, write)
+        atomic_write(os.path.realpath(path), write)
 
     def edited(self) -> bool:
         return bool(self.changed or self.removed)
