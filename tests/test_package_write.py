@@ -694,3 +694,37 @@ def test_a_linked_workbook_is_written_through_its_link(tmp_path):
     link.symlink_to(target)
     c, written = consolidate_in_place(str(link))
     assert written and link.is_symlink() and "Overblik" in dict(ooxml.sheets(ooxml.parts(target)))
+
+
+def test_table_names_and_ids_stay_unique(tmp_path):
+    """A user's table already named like one of xlpy's: xlpy's gets another name; ids never repeat."""
+    import xlsxwriter
+
+    book = tmp_path / "tabeller.xlsx"
+    shutil.copy(SAMPLES / "allerod_2021.xlsx", book)
+    other = tmp_path / "kilde.xlsx"
+    wb = xlsxwriter.Workbook(str(other))
+    ws = wb.add_worksheet("Noter")
+    ws.add_table("A1:B3", {"name": "xlpyFejl", "columns": [{"header": "a"}, {"header": "b"}]})
+    wb.close()
+    files, extra = ooxml.parts(book), ooxml.parts(other)
+    files["xl/worksheets/sheet20.xml"] = extra["xl/worksheets/sheet1.xml"]
+    files["xl/worksheets/_rels/sheet20.xml.rels"] = extra["xl/worksheets/_rels/sheet1.xml.rels"]
+    files["xl/tables/table1.xml"] = extra["xl/tables/table1.xml"]
+    files["xl/workbook.xml"] = files["xl/workbook.xml"].replace(
+        b"</sheets>", b'<sheet name="Noter" sheetId="20" r:id="rId20"/></sheets>')
+    files["xl/_rels/workbook.xml.rels"] = files["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rId20" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/worksheet" Target="worksheets/sheet20.xml"/></Relationships>')
+    files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/worksheets/sheet20.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/tables/table1.xml" ContentType='
+        b'"application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"/></Types>')
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in files.items():
+            out.writestr(name, data)
+    assert ooxml.problems(book) == set()
+    mark_and_consolidate(book)
+    tables = {n: d for n, d in ooxml.parts(book).items() if n.startswith("xl/tables/")}
+    assert len(tables) == 3 and tables["xl/tables/table1.xml"] == extra["xl/tables/table1.xml"]
+    assert any(b'displayName="xlpyFejl2"' in d for d in tables.values())
