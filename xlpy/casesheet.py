@@ -14,6 +14,7 @@ from .labels import (
 from .layout import Formula, SheetLayout, Validation
 
 FIRST_FIELD_ROW = 3  # 0-based: row 4 in Excel
+FOLLOW_UP_FIELDS = ("follow_up_year", "deviation_reason")  # written under the table, with the realised rows
 LABEL_COL = 0
 DEFAULT_YEARS = tuple(range(2026, 2032))
 COUNTED_CHOICES = ("Ja", "Nej")
@@ -43,6 +44,8 @@ class CaseSpec:
     net: Sequence[Any] | None = None
     cumulative: Sequence[Any] | None = None
     labels: dict[str, str] = field(default_factory=dict)  # row key -> label as the document prints it
+    realised_investment: Sequence[Any] = ()  # follow-up: actual amounts by year (blank = not yet known)
+    realised_saving: Sequence[Any] = ()
 
 
 def _list_range(index: int, count: int) -> str:
@@ -115,6 +118,8 @@ def case_sheet(spec: CaseSpec | None = None) -> SheetLayout:
     fields.setdefault("unit", DEFAULT_UNIT)
     r = FIRST_FIELD_ROW
     for name, (label, _) in METADATA.items():
+        if name in FOLLOW_UP_FIELDS:
+            continue  # in the follow-up block under the table
         sheet.put(r, LABEL_COL, label, "label")
         value = fields.get(name)
         style = "input_realisability" if name == "realisability" else "input_text"
@@ -190,6 +195,21 @@ def case_sheet(spec: CaseSpec | None = None) -> SheetLayout:
     sheet.put(row, LABEL_COL, label("cumulative"), "label")
     _computed(sheet, row, first, n, spec.cumulative,
               lambda c: f"={a1(rows['net'], c)}" if c == first else f"={a1(row, c - 1)}+{a1(rows['net'], c)}")
+    row += 2
+
+    # Follow-up: realised amounts by year and the follow-up fields, under the table (issue: follow-up)
+    sheet.put(row, LABEL_COL, "Opfølgning (realiserede beløb, samme enhed)", "header_left")
+    for key, label_text, values in (("realised_investment", "Realiseret investering", spec.realised_investment),
+                                    ("realised_saving", "Realiseret gevinst", spec.realised_saving)):
+        row += 1
+        sheet.put(row, LABEL_COL, label_text, "label")
+        for i in range(n):
+            sheet.put(row, first + i, values[i] if i < len(values) else None, "input_amount")
+        total(row)
+    for name in FOLLOW_UP_FIELDS:
+        row += 1
+        sheet.put(row, LABEL_COL, METADATA[name][0], "label")
+        sheet.put(row, 1, fields.get(name), "input_text")
     row += 2
 
     sheet.put(row, 0, "Medregnes = Nej: rækken vises, men indgår ikke i casens resultat "

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .compute import DEFAULT_RATE
+from .followup import Thresholds
 from .findings import Finding, finding
 from .pipeline import CaseResult, Result, check_files
 
@@ -77,16 +78,16 @@ def add_search(result: Result, found: Sequence[Finding]) -> Result:
     return result
 
 
-def _check_chunk(args: tuple[Sequence[str], float]) -> Result:
+def _check_chunk(args: tuple[Sequence[str], float, Thresholds | None]) -> Result:
     """In a worker process: check a chunk of files and send back slim cases (metadata and figures, no table)."""
-    paths, rate = args
-    result = check_files(paths, rate, cross_file_checks=False)
-    result.cases = [CaseResult(r.case.without_table(), r.figures) for r in result.cases]
+    paths, rate, thresholds = args
+    result = check_files(paths, rate, cross_file_checks=False, thresholds=thresholds)
+    result.cases = [CaseResult(r.case.without_table(), r.figures, r.follow_up) for r in result.cases]
     return result
 
 
 def check_many(files: Sequence[str], rate: float = DEFAULT_RATE, jobs: int | None = None,
-               progress: Callable[[int], None] | None = None) -> Result:
+               progress: Callable[[int], None] | None = None, thresholds: Thresholds | None = None) -> Result:
     """check_files over many files; worker processes when there are enough files and cores. Results keep the
     order of `files`."""
     from .consolidate import merge
@@ -95,7 +96,7 @@ def check_many(files: Sequence[str], rate: float = DEFAULT_RATE, jobs: int | Non
     if jobs <= 1 or len(files) < PARALLEL_FROM:
         parts = []
         for path in files:
-            parts.append(check_files([path], rate, cross_file_checks=False))
+            parts.append(check_files([path], rate, cross_file_checks=False, thresholds=thresholds))
             if progress:
                 progress(1)
     else:
@@ -103,7 +104,7 @@ def check_many(files: Sequence[str], rate: float = DEFAULT_RATE, jobs: int | Non
         chunks = [list(files[i:i + size]) for i in range(0, len(files), size)]
         parts = []
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for chunk, part in zip(chunks, pool.map(_check_chunk, [(c, rate) for c in chunks])):
+            for chunk, part in zip(chunks, pool.map(_check_chunk, [(c, rate, thresholds) for c in chunks])):
                 parts.append(part)
                 if progress:
                     progress(len(chunk))
@@ -167,7 +168,7 @@ def _share_strings(result: Result) -> None:
 
 
 def check_inputs(inputs: Iterable[str | os.PathLike[str]], rate: float = DEFAULT_RATE,
-                 jobs: int | None = None) -> Result:
+                 jobs: int | None = None, thresholds: Thresholds | None = None) -> Result:
     """Files and folders (searched recursively) to checked cases; the findings of the search come first."""
     files, found = find_workbooks(inputs)
-    return add_search(check_many(files, rate, jobs), found)
+    return add_search(check_many(files, rate, jobs, thresholds=thresholds), found)

@@ -286,6 +286,30 @@ _register("case-abandoned", INFO,
           "Casen har status Opgivet; den vises i Overblik, men indgår ikke i summerne.",
           "The case has status Opgivet (abandoned); it is listed in Overblik but left out of the totals.")
 
+# --- follow-up (realised figures) --------------------------------------------------------------------------------
+_register("realised-after-follow-up-year", WARNING,
+          "Der står realiserede tal for {year}, efter opfølgningsåret {follow_up_year}; de indgår ikke i opfølgningen.",
+          "Realised figures are entered for {year}, after the follow-up year {follow_up_year}; they are not part of "
+          "the follow-up.")
+_register("realised-without-expected", INFO,
+          "Der står en realiseret gevinst for {year}, men casen forventede ingen gevinst det år.",
+          "A realised gain is entered for {year}, but the case expected no gain that year.")
+_register("follow-up-missing", WARNING,
+          "Casen har status {status}, og dens første gevinstår ({year}) er passeret, men der står ingen realiserede "
+          "tal (mangler opfølgning). Udfyld rækkerne Realiseret investering og Realiseret gevinst.",
+          "The case has status {status} and its first gain year ({year}) has passed, but no realised figures are "
+          "entered (follow-up missing). Fill in the rows Realiseret investering and Realiseret gevinst.")
+_register("follow-up-red-without-reason", WARNING,
+          "Casen har realiseret {rate} af den forventede gevinst til og med {year} (rødt lys), men der står ingen "
+          "Forklaring på afvigelse.",
+          "The case has realised {rate} of the expected gain up to and including {year} (red light), but no "
+          "Forklaring på afvigelse (reason for the deviation) is given.")
+_register("follow-up-year-invalid", WARNING,
+          "Opfølgningsåret »{value}« er ikke et af tabellens år ({first}–{last}); det sidste år med realiserede tal "
+          "bruges.",
+          "The follow-up year \u00bb{value}\u00ab is not one of the table's years ({first}–{last}); the last year with "
+          "realised figures is used.")
+
 # --- across cases -----------------------------------------------------------------------------------------------
 _register("duplicate-case-nr", ERROR,
           "Case nr. {case_nr} findes også i {other}.",

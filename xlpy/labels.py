@@ -42,6 +42,9 @@ METADATA: dict[str, tuple[str, tuple[str, ...]]] = {
     "unit": ("Enhed", ("Beløb i", "Beløbsenhed")),
     "price_level": ("Prisniveau", ("Pris- og lønniveau", "P/L-niveau")),
     "description": ("Beskrivelse", ("Kort beskrivelse",)),
+    "follow_up_year": ("Opfølgningsår", ("Opfølgning år", "Opfølgning til og med", "Realiseret til og med")),
+    "deviation_reason": ("Forklaring på afvigelse", ("Forklaring", "Årsag til afvigelse", "Afvigelsesforklaring",
+                                                    "Begrundelse for afvigelse")),
 }
 REQUIRED = ("case_nr", "title", "area", "type", "period")
 LIST_FIELDS = ("area", "category", "type", "status")
@@ -129,6 +132,24 @@ def row_key(label: object) -> str | None:
 _COMPANION = re.compile(r"\(\s*(?:lav|høj|min|maks|minimum|maksimum|lavt skøn|højt skøn)\s*\)\s*$|"
                         r"[,\-–\s](?:lavt|højt)\s+skøn\s*$|\s(?:minimum|maksimum)\s*$", re.IGNORECASE)
 REALISED_PREFIXES = tuple(normalise(p) for p in ("Realiseret", "Realiserede", "Faktisk", "Faktiske", "Regnskab"))
+_REALISED_COST = tuple(normalise(w) for w in ("invest", "udgift", "omkostning", "anlæg", "drift"))
+_GAIN_WORDS = tuple(normalise(w) for w in ("gevinst", "besparelse", "mindreudgift", "provenu", "effektivisering",
+                                           "merindtægt"))
+
+
+def realised_kind(label: str) -> str:
+    """What a realised row holds: "realised_investment" ("Realiseret investering", "Faktiske udgifter") or
+    "realised_saving" ("Realiseret gevinst", "Regnskab besparelse")."""
+    norm = normalise(label)
+    for prefix in REALISED_PREFIXES:
+        if norm.startswith(prefix):
+            norm = norm[len(prefix):]
+            break
+    if any(w in norm for w in _GAIN_WORDS):
+        return "realised_saving"
+    if any(w in norm for w in _REALISED_COST):
+        return "realised_investment"
+    return "realised_saving"
 
 
 @lru_cache(maxsize=1 << 16)

@@ -17,10 +17,11 @@ from typing import Any, Sequence
 
 from .cells import a1
 from .findings import Finding, Plain, finding
+from .followup import GREEN, YELLOW, Thresholds
 from .labels import (
     COUNTED_HEADER, COST_KEYS, DEFAULT_LISTS, DEFAULT_UNIT, LIST_FIELDS, METADATA_BY_ALIAS, NOT_CASE_SHEETS,
     NOT_COUNTED, TOTAL_HEADER, is_table_key, metadata_label, normalise, row_key, row_label,
-    unit_in_text, unit_of_field,
+    realised_kind, unit_in_text, unit_of_field,
 )
 from .model import Case, Row, text_of
 from .numbers import parse_number_text
@@ -34,6 +35,7 @@ Merges = Sequence[tuple[tuple[int, int], tuple[int, int]]]  # ((row, col), (row,
 SINGLE_ROWS = ("investment", "saving_total", "net", "cumulative")
 _ERROR_VALUE = re.compile(r"^#(?:REF!|VALUE!|DIV/0!|N/A|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!)$")
 UNLABELLED = "(uden tekst)"
+BELOW = 15  # rows under a table searched for its companion and realised rows
 _RECURRING_WORDS = tuple(normalise(w) for w in ("drift", "løbende", "årlig", "varig", "licens"))
 
 
@@ -278,8 +280,7 @@ class _Reader:
                     self.add("row-not-amount", cell, label=label)
                 continue
             if key in ("companion", "realised"):  # shown beside the table, never counted in it
-                values, _ = self.amounts(r, label, year_cols, 0.0)
-                case.beside.append(Row(key, label, r, values, counted=False))
+                self.beside(case, r, label, key)
                 continue
             if key in SINGLE_ROWS and key in case.rows:
                 self.add("label-duplicate", cell, label=label, first=a1(case.rows[key].row, label_col))
@@ -308,6 +309,7 @@ class _Reader:
                 section = "after_cost_total" if key == "investment" else "end"
             parent = row
 
+        self.rows_below(case, r)
         first_cell = a1(table.first_row, label_col)
         if any(f.code == "row-unplaced" for f in self.findings):
             return read  # the rows are there without their names: that is the finding, not a missing row
@@ -317,6 +319,25 @@ class _Reader:
             self.add("table-incomplete", first_cell, row=row_label("saving"))
         self.empty_year_columns(case)
         return read
+
+    def beside(self, case: Case, r: int, label: str, key: str) -> None:
+        """A low/high companion or a realised row: read (blank realised cells stay None: not yet known)."""
+        realised = key == "realised"
+        values, _ = self.amounts(r, label, case.year_cols, None if realised else 0.0)
+        case.beside.append(Row(realised_kind(label) if realised else key, label, r, values, counted=False))
+
+    def rows_below(self, case: Case, start: int) -> None:
+        """Companion and realised rows a few rows under the table (after a blank line or a heading such as
+        "Usikkerhed" or "Opfølgning"), up to the next table or metadata label."""
+        for r in range(start, min(start + BELOW, self.region.bottom, len(self.grid))):
+            label = self.row_label(r, case.label_col, case.year_cols[0])
+            if not label:
+                continue
+            key = row_key(label)
+            if key in ("companion", "realised"):
+                self.beside(case, r, label, key)
+            elif is_table_key(key) or METADATA_BY_ALIAS.get(normalise(label)):
+                return
 
     def total(self, r: int, total_col: int | None) -> float | None:
         if total_col is None:
@@ -389,6 +410,42 @@ def parse_case_sheet(file: str, sheet: str, grid: Grid, hidden: bool = False) ->
     case per sheet."""
     cases, findings = parse_sheet(file, sheet, grid, hidden)
     return (cases[0][0] if cases else None), [f for _, own in cases for f in own] + findings
+
+
+THRESHOLD_LABELS = {normalise("Grøn fra"): "green", normalise("Grønt lys fra"): "green", normalise("Gul fra"): "yellow",
+                    normalise("Gult lys fra"): "yellow"}
+
+
+def parse_thresholds(grid: Grid) -> Thresholds:
+    """The follow-up light's thresholds from the Lister sheet ("Grøn fra" 90 %, "Gul fra" 60 %, label and value to
+    its right; a fraction or a percentage), or the defaults."""
+    found: dict[str, float] = {}
+    for r, cells in enumerate(grid):
+        for c, value in enumerate(cells):
+            name = THRESHOLD_LABELS.get(normalise(value)) if isinstance(value, str) else None
+            if name and c + 1 < len(cells):
+                number = _fraction(cells[c + 1])
+                if number is not None:
+                    found.setdefault(name, number)
+    return Thresholds(found.get("green", GREEN), found.get("yellow", YELLOW))
+
+
+def _fraction(value: Any) -> float | None:
+    """0.9, 90, "90 %", "0,9" -> 0.9; None when not a share."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip().rstrip("%").strip()
+        read = parse_number_text(text)
+        if read.kind != "number" or read.value is None:
+            return None
+        number = read.value
+    else:
+        return None
+    number = number / 100 if number > 1 else number
+    return number if 0 <= number <= 1 else None
 
 
 def parse_lists(grid: Grid) -> dict[str, tuple[str, ...]]:

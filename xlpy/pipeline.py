@@ -9,10 +9,11 @@ from typing import Any, Iterable, Sequence
 
 from .compute import DEFAULT_RATE, Figures, compute_case
 from .findings import Finding, finding
+from .followup import FollowUp, Thresholds, follow_up, validate_follow_up
 from .labels import LISTS_SHEET, normalise
 from .model import Case
 from .numbers import as_json_number
-from .parse import is_case_sheet_name, parse_lists, parse_sheet
+from .parse import is_case_sheet_name, parse_lists, parse_sheet, parse_thresholds
 from .read import Sheet, read_workbook
 from .validate import duplicate_case_numbers, validate_case
 
@@ -21,6 +22,7 @@ from .validate import duplicate_case_numbers, validate_case
 class CaseResult:
     case: Case
     figures: Figures
+    follow_up: FollowUp | None = None  # realised against expected, when the case has realised figures
 
     def to_dict(self) -> dict[str, Any]:
         c, f = self.case, self.figures
@@ -56,6 +58,7 @@ class CaseResult:
             "payback_year": f.payback_year,
             "npv": as_json_number(f.npv),
             "complete": f.complete,
+            "follow_up": None if self.follow_up is None else self.follow_up.to_dict(),
         }
 
 
@@ -70,13 +73,14 @@ class Result:
         return sorted(self.findings, key=Finding.sort_key)
 
 
-def check_sheets(file: str, sheets: Sequence[Sheet], rate: float = DEFAULT_RATE) -> tuple[list[CaseResult],
-                                                                                          list[Finding]]:
+def check_sheets(file: str, sheets: Sequence[Sheet], rate: float = DEFAULT_RATE,
+                 thresholds: Thresholds | None = None) -> tuple[list[CaseResult], list[Finding]]:
     """One workbook's sheets (from a file or a live book) to checked and computed cases. Sheets that hold a year
     table but are not cases — a blank copy of the template, an overview summing the cases — are left out, each with
     an info finding saying why."""
     lists_sheet = next((s for s in sheets if normalise(s.name) == normalise(LISTS_SHEET)), None)
     lists = parse_lists(lists_sheet.grid if lists_sheet else [])
+    lights = thresholds or parse_thresholds(lists_sheet.grid if lists_sheet else [])
     read: list[tuple[Case, list[Finding]]] = []
     findings: list[Finding] = []
     for sheet in sheets:
@@ -96,7 +100,9 @@ def check_sheets(file: str, sheets: Sequence[Sheet], rate: float = DEFAULT_RATE)
             continue
         findings += read_findings
         findings += validate_case(case, lists)
-        results.append(CaseResult(case, compute_case(case, rate)))
+        figures = compute_case(case, rate)
+        findings += validate_follow_up(case, figures, lights)
+        results.append(CaseResult(case, figures, follow_up(case, figures, lights)))
     if not results:
         findings.append(finding("no-case-sheet", file))
     findings += duplicate_case_numbers((r.case for r in results), across_files=False)
@@ -144,7 +150,7 @@ def _sums_others(case: Case, others: Sequence[Case]) -> bool:
 
 
 def check_files(paths: Iterable[str | os.PathLike[str]], rate: float = DEFAULT_RATE,
-                cross_file_checks: bool = True) -> Result:
+                cross_file_checks: bool = True, thresholds: Thresholds | None = None) -> Result:
     result = Result()
     for path in paths:
         name = str(path)
@@ -154,7 +160,7 @@ def check_files(paths: Iterable[str | os.PathLike[str]], rate: float = DEFAULT_R
             result.files_skipped.append(name)
             continue
         result.files_read.append(name)
-        cases, findings = check_sheets(name, book.sheets, rate)
+        cases, findings = check_sheets(name, book.sheets, rate, thresholds)
         result.cases += cases
         result.findings += findings
     if cross_file_checks and len(result.files_read) > 1:

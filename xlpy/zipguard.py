@@ -73,11 +73,11 @@ _EXTERNAL = re.compile(rb"(?i)<(?:[\w.-]+:)?f\b[^>]*>[^<]*(?:\||hyperlink\(|webs
                        rb"register\(|exec\(|https?:|file:|\\\\)")
 _FORMULA_CELL = re.compile(rb'(?s)<(?:[\w.-]+:)?c\b[^>]*\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*'
                            rb"<(?:[\w.-]+:)?f\b[^>]*>([^<]*)</")
-# A formula cell with no cached value: <c r="B21"><f>…</f></c> or <f>…</f><v /> (what openpyxl and other tools
-# write; Excel and LibreOffice always store a value; XlsxWriter's <v></v> for a formula it could not calculate is
-# left as the empty cell it reads as, so xlpy's own templates do not take this path).
+# A formula cell with no cached value: <c r="B21"><f>…</f></c>, <f>…</f><v /> or <f>…</f><v></v> (what openpyxl
+# writes — <v></v> when lxml is installed — and other tools; Excel and LibreOffice always store a value). xlpy's own
+# templates write <v></v> for their computed rows too: there a formula without a value means "nothing to check".
 _FORMULA_NO_VALUE = re.compile(rb'<c r="([A-Z]{1,3})0*([0-9]{1,7})"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*'
-                               rb"(?:<v\s*/>)?\s*</c>")
+                               rb"(?:<v\s*/>|<v></v>)?\s*</c>")
 _ERROR_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b[^>]*?\br=[\"']([A-Z]{1,3})([0-9]{1,7})[\"'][^>]*?\bt=[\"']e[\"'][^>]*>"
                          rb"(?:(?!</(?:[\w.-]+:)?c>).)*?<(?:[\w.-]+:)?v>([^<]{1,40})</", re.S)
 _ODD = rb">\s*[-+]?(?:[0-9.]*[eE][-+]?[0-9]{3}|[iI][nN][fF]|[nN][aA][nN]|[0-9.]{300})"
