@@ -110,3 +110,21 @@ def test_compute_json_has_the_follow_up(tmp_path, capsys):
                                  "expected_investment_to_date": 760_000, "realised_investment_to_date": 0,
                                  "realisation_rate": round(650 / 850, 4), "light": "gul", "deviation": -200_000,
                                  "expected_saving_to_come": 2_600_000, "reason": "Forsinket"}
+
+
+def test_department_sample_follow_up(capsys):
+    """samples/afdelinger: AM-1 on track (330 of 335 in 2026, 1.000 kr.), ÆS-1 behind with a reason (0,1 of 0,2
+    mio. kr.; invested 0,6 against 0,25 + 0,3), ØD-2 decided but not started (no follow-up)."""
+    from conftest import SAMPLES
+
+    assert main(["consolidate", str(SAMPLES / "afdelinger"), "--format", "json"]) == 1  # the planted fejl
+    follow = json.loads(capsys.readouterr().out)["follow_up"]
+    assert {k: follow[k] for k in ("cases", "expected_saving_to_date", "realised_saving_to_date",
+                                   "expected_investment_to_date", "realised_investment_to_date",
+                                   "cases_without_follow_up")} == {
+        "cases": 2, "expected_saving_to_date": 335_000 + 200_000, "realised_saving_to_date": 330_000 + 100_000,
+        "expected_investment_to_date": 0 + 550_000, "realised_investment_to_date": 0 + 600_000,
+        "cases_without_follow_up": 0}
+    assert follow["realisation_rate"] == round(430 / 535, 4) and follow["light"] == "gul"
+    by_area = {a["area"]: (a["realisation_rate"], a["light"]) for a in follow["by_area"]}
+    assert by_area == {"Arbejdsmarked": (round(330 / 335, 4), "grøn"), "Ældre og sundhed": (0.5, "rød")}

@@ -19,6 +19,7 @@ from .labels import normalise
 from .pipeline import CaseResult, Result
 
 NO_AREA = "(uden område)"
+NO_CATEGORY = "(uden kategori)"
 
 
 @dataclass
@@ -214,7 +215,7 @@ def consolidate(result: Result, cutoff_year: int | None = None) -> Consolidation
     for r in results:
         for a in dict.fromkeys(r.case.values("area")) or [NO_AREA]:
             examples_by_area[a] = examples_by_area.get(a, 0) + 1
-        for c in dict.fromkeys(r.case.values("category")):
+        for c in dict.fromkeys(r.case.values("category")) or [NO_CATEGORY]:
             examples_by_category[c] = examples_by_category.get(c, 0) + 1
 
     findings = list(result.findings)
@@ -264,6 +265,9 @@ def key_figures_json(c: Consolidation) -> dict:
     out["cases_listed"] = len(c.results)
     out["left_out"] = c.left_out_counts()
     out["incomplete"] = sum(1 for r in c.results if c.counted(r) and not r.figures.complete)
+    from .followup import follow_up_json
+
+    out["follow_up"] = follow_up_json(c.results, c.counted, primary_area)
     out["findings"] = c.severity_counts()
     return out
 

@@ -177,3 +177,62 @@ def validate_follow_up(case: Case, figures: Figures, thresholds: Thresholds = Th
         add("follow-up-red-without-reason", case.cell_of("deviation_reason") or
             a1(rows[0].row, case.label_col), rate=f"{round(result.realisation_rate * 100)} %", year=str(result.year))
     return out
+
+
+@dataclass(slots=True)
+class FollowUpTotals:
+    """Expected against realised to date, summed over the cases that have realised figures."""
+
+    cases: int = 0
+    expected_investment: float = 0.0
+    realised_investment: float = 0.0
+    expected_saving: float = 0.0
+    realised_saving: float = 0.0
+
+    def add(self, f: FollowUp) -> None:
+        self.cases += 1
+        self.expected_investment += f.expected_investment
+        self.realised_investment += f.realised_investment
+        self.expected_saving += f.expected_saving
+        self.realised_saving += f.realised_saving
+
+    @property
+    def realisation_rate(self) -> float | None:
+        return self.realised_saving / self.expected_saving if self.expected_saving > 0 else None
+
+    def to_dict(self, thresholds: Thresholds = Thresholds()) -> dict[str, Any]:
+        from .numbers import as_json_number
+
+        rate = self.realisation_rate
+        return {"cases": self.cases,
+                "expected_saving_to_date": as_json_number(self.expected_saving),
+                "realised_saving_to_date": as_json_number(self.realised_saving),
+                "expected_investment_to_date": as_json_number(self.expected_investment),
+                "realised_investment_to_date": as_json_number(self.realised_investment),
+                "realisation_rate": None if rate is None else round(rate, 4),
+                "light": thresholds.light(rate)}
+
+
+def portfolio_follow_up(results: Any, counted: Any, area_of: Any) -> tuple[FollowUpTotals, dict[str, FollowUpTotals],
+                                                                           int]:
+    """(totals, totals per area, number of counted cases without follow-up whose first gain year has passed)."""
+    total = FollowUpTotals()
+    by_area: dict[str, FollowUpTotals] = {}
+    missing = 0
+    this_year = current_year()
+    for r in results:
+        if not counted(r):
+            continue
+        if r.follow_up is None:
+            first_gain = next((y for y, s in zip(r.figures.years, r.figures.saving) if s > 0), None)
+            missing += first_gain is not None and first_gain < this_year
+            continue
+        total.add(r.follow_up)
+        by_area.setdefault(area_of(r), FollowUpTotals()).add(r.follow_up)
+    return total, dict(sorted(by_area.items())), missing
+
+
+def follow_up_json(results: Any, counted: Any, area_of: Any) -> dict[str, Any]:
+    total, by_area, missing = portfolio_follow_up(results, counted, area_of)
+    return {**total.to_dict(), "cases_without_follow_up": missing,
+            "by_area": [{"area": a, **t.to_dict()} for a, t in by_area.items()]}
