@@ -120,6 +120,17 @@ def _expected_formula_value(c, sheet, grid, row, col):
         return series[col - 2] / 1000
     if sheet == "Pr. område":
         return sum(c.by_area[grid[row][0]].net) / 1000
+    if sheet == "Overblik":  # the Table's totals row: the cases in the totals, as Nøgletal counts them
+        counted = [r for r in c.results if c.counted(r)]
+        return {
+            "Titel": f"{len(counted)} cases i summen",
+            "Årlig gevinst ved fuld indfasning (1.000 kr.)": sum(r.figures.full_phase_in_saving for r in counted) / 1000,
+            "Samlet effektivisering i perioden (1.000 kr.)": c.whole.net / 1000,
+            "Investering i alt (1.000 kr.)": c.whole.investment / 1000,
+            "Kr. igen pr. krone": c.whole.return_per_krone if c.whole.return_per_krone is not None else "–",
+            "Nutidsværdi (1.000 kr.)": sum(r.figures.npv for r in counted) / 1000,
+            "Fejl": sum(c.errors_by_case.values()),
+        }.get(grid[1][col])
     return None
 
 

@@ -19,7 +19,7 @@ def overview_rows(path):
     header = [c.value for c in ws[2]]
     rows = {}
     for row in ws.iter_rows(min_row=3, values_only=True):
-        if row[0] is not None:
+        if row[0] not in (None, "I alt"):  # not the Table's totals row
             rows[str(row[0])] = dict(zip(header, row))
     return rows
 

@@ -7,7 +7,7 @@ with "=": only a `Formula` made by xlpy's own code becomes a formula in a workbo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 AMOUNT_FORMAT = "#,##0;[Red]-#,##0"
@@ -52,6 +52,7 @@ class Style:
     align: str | None = None  # left | center | right
     border_bottom: bool = False
     border: bool = False
+    valign: str | None = None  # top | center | bottom (wrapped text: top)
 
 
 STYLES: dict[str, Style] = {
@@ -61,6 +62,7 @@ STYLES: dict[str, Style] = {
     "header": Style(bold=True, fill="D9E1F2", border_bottom=True, align="center"),
     "header_left": Style(bold=True, fill="D9E1F2", border_bottom=True),
     "header_wrap": Style(bold=True, fill="D9E1F2", border_bottom=True, wrap=True),
+    "header_wrap_right": Style(bold=True, fill="D9E1F2", border_bottom=True, wrap=True, align="right"),
     "input_text": Style(fill="FFF2CC", border=True),
     "input_amount": Style(fill="FFF2CC", number_format=AMOUNT_FORMAT, border=True),
     "input_year": Style(fill="FFF2CC", number_format=YEAR_FORMAT, bold=True, border=True, align="center"),
@@ -75,6 +77,9 @@ STYLES: dict[str, Style] = {
     "subtitle": Style(bold=True, size=12),
     "year": Style(number_format=YEAR_FORMAT),
     "text": Style(),
+    "text_left": Style(align="left"),
+    "general": Style(number_format="General"),
+    "total_label": Style(bold=True),
     "wrap": Style(wrap=True),
     "link": Style(color="0563C1"),
     "sev_error": Style(fill="FFC7CE", color="9C0006", bold=True),
@@ -82,7 +87,14 @@ STYLES: dict[str, Style] = {
     "sev_info": Style(fill="DDEBF7", color="1F4E78"),
     "legend_input": Style(fill="FFF2CC", border=True),
     "legend_computed": Style(fill="EDEDED", border=True),
+    "text_right": Style(align="right"),
+    "text_center": Style(align="center"),
+    "year_center": Style(number_format=YEAR_FORMAT, align="center"),
+    "general_center": Style(number_format="General", align="center"),
+    "header_wrap_center": Style(bold=True, fill="D9E1F2", border_bottom=True, wrap=True, align="center"),
 }
+# Top-aligned variants for the rows of a table whose titles wrap: the other cells of a two-line row start at its top.
+STYLES.update({f"{name}_top": replace(style, valign="top") for name, style in list(STYLES.items())})
 
 
 @dataclass(slots=True)
@@ -119,6 +131,19 @@ class Chart:
     x_title: str | None = None
     width_cm: float = 18.0
     height_cm: float = 9.0
+    number_format: str | None = None  # of the value axis
+
+
+@dataclass
+class TableTotals:
+    """The totals row of the sheet's Excel Table, right below its last data row. Its cells are ordinary cells of the
+    layout (text, and Formulas with the values Python computed); `formulas` names the columns (0-based) whose
+    cell is the row's own total formula, so a writer that knows Excel Tables makes it the Table's totals row and one
+    that does not shows the same cells under the table."""
+
+    row: int
+    formulas: dict[int, str] = field(default_factory=dict)  # column -> formula text (starts with "=")
+    labels: dict[int, str] = field(default_factory=dict)  # column -> text
 
 
 @dataclass
@@ -132,6 +157,10 @@ class SheetLayout:
     landscape: bool = False
     fit_width: bool = False
     table: tuple[str, str] | None = None  # (table name, A1 range) for an Excel Table
+    totals: TableTotals | None = None  # the Table's totals row (below the range of `table`)
+    text_numbers: list[str] = field(default_factory=list)  # A1 ranges of digits written as text on purpose
+    print_area: str | None = None  # A1 range printed (default: everything)
+    repeat_rows: tuple[int, int] | None = None  # 0-based rows printed at the top of every page
     charts: list[Chart] = field(default_factory=list)
 
     def put(self, row: int, col: int, value: Any, style: str = "text", link: str | None = None) -> Cell:

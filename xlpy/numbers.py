@@ -131,8 +131,16 @@ def grouped(value: float, lang: str = "da", decimals: int = 2, fixed: bool = Fal
     if not fixed and float(value).is_integer() and abs(value) < 1e15:  # the common case, without babel
         text = f"{int(value):,}"
         return text.replace(",", ".") if lang == "da" else text
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
     from babel.numbers import format_decimal  # only messages need it
 
+    try:
+        # Rounded the way Excel shows a number: its 15 significant digits, halves away from zero (4,65 → 4,7;
+        # babel alone would round half to even, 4,6).
+        value = Decimal(f"{value:.15g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):  # inf, nan
+        pass
     pattern = "#,##0." + ("0" if fixed else "#") * decimals if decimals else "#,##0"
     return format_decimal(value, format=pattern, locale="da_DK" if lang == "da" else "en_GB")
 

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 from .cells import a1, column_letter
 from .findings import REGISTRY, Finding
 from .labels import FINDINGS_SHEET
-from .layout import Chart, Formula, SheetLayout, case_nr_value
+from .layout import STYLES, Chart, Formula, SheetLayout, TableTotals
+from .layouts import measure
 from .made import made_line
+from .numbers import grouped, plain
 
 if TYPE_CHECKING:
     from .consolidate import Consolidation, Totals
@@ -21,6 +23,12 @@ FINDINGS_HEADERS = {
     "en": ("Severity", "Code", "File", "Sheet", "Cell", "Message"),
 }
 SEVERITY_STYLE = {"fejl": "sev_error", "advarsel": "sev_warning", "info": "sev_info"}
+SEVERITY_ORDER = {"fejl": 0, "advarsel": 1, "info": 2}
+
+
+def by_severity(findings: Sequence[Finding]) -> list[Finding]:
+    """Fejl first, then advarsler, then info; within each, the order given (file, sheet, cell)."""
+    return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity.value])
 
 
 def sheet_link(sheet: str, cell: str | None) -> str:
@@ -36,7 +44,7 @@ def findings_layout(findings: Sequence[Finding], made: str, lang: str = "da", in
     sheet.put(0, 0, made, "note")
     for c, title in enumerate(FINDINGS_HEADERS[lang]):
         sheet.put(1, c, title, "header_left")
-    for r, f in enumerate(findings, start=2):
+    for r, f in enumerate(by_severity(findings), start=2):
         sheet.put(r, 0, f.severity.label(lang), SEVERITY_STYLE[f.severity.value])
         sheet.put(r, 1, f.code)
         link = None
@@ -54,6 +62,7 @@ def findings_layout(findings: Sequence[Finding], made: str, lang: str = "da", in
     widths = [10, 28, 30, 18, 8, 100]
     for c, w in enumerate(widths):
         sheet.widths[c] = w
+    sheet.repeat_rows = (1, 1)
     return sheet
 
 
@@ -63,15 +72,19 @@ THOUSAND = 1000.0
 MIO = 1_000_000.0
 DASH = "–"
 OVERVIEW_COLUMNS = (
-    ("Nr.", "text"), ("Udvalg", "text"), ("Område", "text"), ("Titel", "text"), ("Type", "text"),
-    ("Periode", "text"), ("Årlig gevinst ved fuld indfasning (1.000 kr.)", "amount"),
+    ("Nr.", "text"), ("Udvalg", "text"), ("Område", "text"), ("Titel", "text"), ("Forvaltning", "text"),
+    ("Type", "text"), ("Periode", "text"), ("Årlig gevinst ved fuld indfasning (1.000 kr.)", "amount"),
     ("Samlet effektivisering i perioden (1.000 kr.)", "amount"), ("Investering i alt (1.000 kr.)", "amount"),
     ("Kr. igen pr. krone", "ratio"), ("Tilbagebetalingsår", "year"), ("Nutidsværdi (1.000 kr.)", "amount"),
     ("Realiserbarhed", "realisability"), ("Status", "text"), ("I summen", "text"), ("Fejl", "integer"),
     ("Kilde", "link"),
 )
+OVERVIEW_COLUMN = {title: i for i, (title, _) in enumerate(OVERVIEW_COLUMNS)}
+NUMERIC = ("amount", "ratio", "integer")  # right-aligned, headers too
+CENTERED = ("year", "realisability")  # one short value under a long header
 IN_TOTALS = {"opgivet": "Nej – opgivet", "duplicate": "Nej – dublet"}  # why a listed case is not summed
 INCOMPLETE = "Ja – ufuldstændig"  # summed with what could be read; a fejl says what is missing
+SUMMED = ("Ja", INCOMPLETE)  # the "I summen" texts of the cases the totals run over
 
 
 def in_totals_text(c: "Consolidation", result) -> str:
@@ -81,23 +94,82 @@ def in_totals_text(c: "Consolidation", result) -> str:
     return "Ja" if result.figures.complete else INCOMPLETE
 
 
-def _fit_widths(sheet: SheetLayout, minimum: float = 8, maximum: float = 60, skip_rows: int = 1) -> None:
-    """Column widths from the longest text in each column (numbers by their grouped length)."""
-    longest: dict[int, int] = {}
+# --- what a cell takes on the screen ---------------------------------------------------------------------------
+
+LINE_HEIGHT = 15.0  # points per line of 11-point text (Excel's default row holds one)
+CELL_MARGIN = 1.5  # column units around a cell's text
+FILTER_BUTTON = 2.5  # the filter button in the header cells of an Excel Table
+
+
+def shown_text(value, style: str) -> str:
+    """What a cell shows (Danish notation), for measuring: numbers through their number format, a Formula by the
+    value Python computed for it."""
+    if isinstance(value, Formula):
+        value = value.value
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "SAND"
+    if not isinstance(value, (int, float)) or value != value:
+        return str(value)
+    fmt = (STYLES[style].number_format or "General").split(";")[0]
+    if fmt == "General":
+        return plain(value)
+    decimals = len(fmt.split(".")[1]) if "." in fmt else 0
+    if "," in fmt:
+        return grouped(value, "da", decimals, fixed=True)
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def _fit_widths(sheet: SheetLayout, minimum: float = 8, maximum: float = 60, skip_rows: int = 1,
+                header_rows: Sequence[int] = (), table_header: int | None = None) -> None:
+    """Column widths from the widest text each column shows (measured in the font, bold where bold). In header rows
+    a wrapping header needs room for its longest word only — never less, whatever `maximum` says, so no header breaks
+    inside a word — and a table's header room for its filter button too."""
+    widest: dict[int, float] = {}
+    headers: dict[int, float] = {}
+    headings = set(header_rows) | ({table_header} if table_header is not None else set())
     for cell in sheet.cells:
-        v = cell.value
-        if cell.row < skip_rows or v is None:
+        if (cell.row < skip_rows and cell.row not in headings) or cell.value is None:
             continue
-        if v.__class__ is str:
-            n = len(v)
-        elif v.__class__ is float or v.__class__ is int:
-            n = len(str(int(v))) * 4 // 3 + 1
-        else:
-            n = len(str(v))
-        if n > longest.get(cell.col, 0):
-            longest[cell.col] = n
-    for col, n in longest.items():
-        sheet.widths[col] = max(minimum, min(maximum, n + 2))
+        style = STYLES[cell.style]
+        text = shown_text(cell.value, cell.style)
+        if not text:
+            continue
+        if cell.row in headings:
+            word = measure.longest_word(text, style.bold) if style.wrap else measure.columns(text, style.bold)
+            word += CELL_MARGIN + (FILTER_BUTTON if cell.row == table_header else 0)
+            headers[cell.col] = max(headers.get(cell.col, 0.0), word)
+            continue
+        w = measure.columns(text, style.bold)
+        if w > widest.get(cell.col, 0.0):
+            widest[cell.col] = w
+    for col in set(widest) | set(headers):
+        width = max(minimum, min(maximum, widest.get(col, 0.0) + CELL_MARGIN), headers.get(col, 0.0))
+        sheet.widths[col] = round(width + 0.49)  # whole units, rounded up
+
+
+def _fit_header_height(sheet: SheetLayout, row: int, table: bool = False) -> None:
+    """The height of a header row whose titles wrap: the most lines any of its titles takes at its column's width."""
+    most = 1
+    for cell in sheet.cells:
+        if cell.row != row or not isinstance(cell.value, str) or not STYLES[cell.style].wrap:
+            continue
+        room = sheet.widths.get(cell.col, 8.43) - CELL_MARGIN - (FILTER_BUTTON if table else 0)
+        most = max(most, measure.lines(cell.value, room, bold=STYLES[cell.style].bold))
+    sheet.heights[row] = most * LINE_HEIGHT + 3
+
+
+def _fit_row_heights(sheet: SheetLayout, col: int, first_row: int) -> None:
+    """Rows whose cell in `col` wraps onto several lines get the height for them."""
+    room = sheet.widths.get(col, 8.43) - CELL_MARGIN
+    for cell in sheet.cells:
+        if cell.col == col and cell.row >= first_row and isinstance(cell.value, str) and STYLES[cell.style].wrap:
+            n = measure.lines(cell.value, room, bold=STYLES[cell.style].bold)
+            if n > 1:
+                sheet.heights[cell.row] = max(sheet.heights.get(cell.row, 0), n * LINE_HEIGHT)
 
 
 def source_link(file: str, sheet: str, in_book: str | None, link_base: str | None) -> str:
@@ -117,17 +189,73 @@ def _file_target(file: str, link_base: str | None) -> str:
     return target.replace(os.sep, "/")
 
 
+def realisability_value(value) -> float | str | None:
+    """Realiserbarhed as a number where it is one (shown "2" or "2,5" by the General format), else its text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return str(value) if value not in (None, "") else None
+
+
+def _counted_sum(col: str, flags: str, first: int, last: int) -> str:
+    """The sum of the visible rows of `col` whose "I summen" (`flags`) is one of SUMMED: what a filter leaves of
+    the cases the totals run over (SUBTOTAL(109, …) per row skips what the filter hides)."""
+    rows = f"{col}{first}:{col}{last}"
+    test = "+".join(f'({flags}{first}:{flags}{last}="{s}")' for s in SUMMED)
+    return f"SUMPRODUCT(SUBTOTAL(109,OFFSET({col}{first},ROW({rows})-ROW({col}{first}),0)),--({test}))"
+
+
+def _overview_totals(sheet: SheetLayout, c: "Consolidation", row: int) -> TableTotals:
+    """The Table's totals row: the cases in the totals (of those the filter shows), their sums, and kr. igen pr. krone
+    of those sums; the values Python computed are the cached results."""
+    first, last = 3, row  # 1-based rows of the data
+    col = {title: column_letter(i) for title, i in OVERVIEW_COLUMN.items()}
+    flags = col["I summen"]
+    counted = [r for r in c.results if c.counted(r)]
+    with_amounts = [r for r in counted if r.figures.has_amounts]
+    totals = TableTotals(row)
+    sheet.put(row, OVERVIEW_COLUMN["Nr."], "I alt", "total_label")
+    totals.labels[OVERVIEW_COLUMN["Nr."]] = "I alt"
+    visible_rows = f'SUMPRODUCT(SUBTOTAL(103,OFFSET({flags}{first},ROW({flags}{first}:{flags}{last})-ROW({flags}{first}),0)),' \
+                   f'--(({flags}{first}:{flags}{last}="{SUMMED[0]}")+({flags}{first}:{flags}{last}="{SUMMED[1]}")))'
+    title = Formula(f'={visible_rows}&" cases i summen"', f"{len(counted)} cases i summen")
+    sheet.put(row, OVERVIEW_COLUMN["Titel"], title, "total_label")
+    totals.formulas[OVERVIEW_COLUMN["Titel"]] = title.text
+    sums = {
+        "Årlig gevinst ved fuld indfasning (1.000 kr.)": sum(r.figures.full_phase_in_saving for r in with_amounts),
+        "Samlet effektivisering i perioden (1.000 kr.)": sum(r.figures.period_net for r in with_amounts),
+        "Investering i alt (1.000 kr.)": sum(r.figures.total_investment for r in with_amounts),
+        "Nutidsværdi (1.000 kr.)": sum(r.figures.npv for r in with_amounts),
+    }
+    for name, value in sums.items():
+        formula = Formula(f"={_counted_sum(col[name], flags, first, last)}", round(value / THOUSAND, 6))
+        sheet.put(row, OVERVIEW_COLUMN[name], formula, "amount_bold")
+        totals.formulas[OVERVIEW_COLUMN[name]] = formula.text
+    net = _counted_sum(col["Samlet effektivisering i perioden (1.000 kr.)"], flags, first, last)
+    invested = _counted_sum(col["Investering i alt (1.000 kr.)"], flags, first, last)
+    investment = sums["Investering i alt (1.000 kr.)"]
+    ratio = Formula(f'=IF({invested}>0,({net}+{invested})/{invested},"{DASH}")',
+                    round((sums["Samlet effektivisering i perioden (1.000 kr.)"] + investment) / investment, 6)
+                    if investment > 0 else DASH)
+    sheet.put(row, OVERVIEW_COLUMN["Kr. igen pr. krone"], ratio, "ratio")
+    totals.formulas[OVERVIEW_COLUMN["Kr. igen pr. krone"]] = ratio.text
+    errors = Formula(f"=SUBTOTAL(109,{col['Fejl']}{first}:{col['Fejl']}{last})", sum(c.errors_by_case.values()))
+    sheet.put(row, OVERVIEW_COLUMN["Fejl"], errors, "integer")
+    totals.formulas[OVERVIEW_COLUMN["Fejl"]] = errors.text
+    return totals
+
+
 def overview_layout(c: "Consolidation", made: str, in_book: str | None = None,
                     link_base: str | None = None) -> SheetLayout:
     sheet = SheetLayout("Overblik", freeze="E3", landscape=True, fit_width=True)
     sheet.put(0, 0, made, "note")
-    for col, (title, _) in enumerate(OVERVIEW_COLUMNS):
-        sheet.put(1, col, title, "header_wrap")
+    for col, (title, kind) in enumerate(OVERVIEW_COLUMNS):
+        sheet.put(1, col, title, "header_wrap_right" if kind in NUMERIC else
+                  "header_wrap_center" if kind in CENTERED else "header_wrap")
     for r, result in enumerate(c.results, start=2):
         case, f = result.case, result.figures
-        realisability = case.fields.get("realisability")
         values = [
-            case_nr_value(case.case_nr), case.text("committee"), case.text("area"), case.title, case.text("type"),
+            case.case_nr, case.text("committee"), case.text("area"), case.title, case.text("department"),
+            case.text("type"),
             case.text("period") or (f"{f.years[0]}–{f.years[-1]}" if f.has_amounts and f.years else ""),
             f.full_phase_in_saving / THOUSAND if f.has_amounts else None,
             f.period_net / THOUSAND if f.has_amounts else None,
@@ -135,30 +263,45 @@ def overview_layout(c: "Consolidation", made: str, in_book: str | None = None,
             DASH if f.return_per_krone is None else round(f.return_per_krone, 4),
             DASH if f.payback_year is None else f.payback_year,
             f.npv / THOUSAND if f.has_amounts else None,
-            realisability if isinstance(realisability, (int, float)) and not isinstance(realisability, bool) else
-            (str(realisability) if realisability not in (None, "") else None),
+            realisability_value(case.fields.get("realisability")),
             case.text("status"),
             in_totals_text(c, result),
             c.errors_by_case.get(id(result), 0),
         ]
         for col, value in enumerate(values):
-            style = OVERVIEW_COLUMNS[col][1]
-            if isinstance(value, str):
-                style = "text" if style != "link" else style
-            elif style == "realisability":
-                style = "ratio"
+            kind = OVERVIEW_COLUMNS[col][1]
+            if col == OVERVIEW_COLUMN["Titel"]:
+                style = "wrap"
+            elif col == OVERVIEW_COLUMN["Nr."]:
+                style = "text_left_top"  # Nr. is a name ("3", "AM-1"): text, left as text is
+            elif isinstance(value, str):  # "–" stands where the numbers do
+                style = "text_right_top" if kind in NUMERIC else "text_center_top" if kind in CENTERED else "text_top"
+            else:
+                style = {"realisability": "general_center", "year": "year_center"}.get(kind, kind) + "_top"
             sheet.put(r, col, value, style)
         name = os.path.basename(case.file)
-        sheet.put(r, len(values), f"{name} › {case.sheet}" if in_book is None else case.sheet, "link",
+        sheet.put(r, len(values), f"{name} › {case.sheet}" if in_book is None else case.sheet, "link_top",
                   source_link(case.file, case.sheet, in_book, link_base))
     last_row = len(c.results) + 1
-    sheet.table = ("xlpyOverblik", f"A2:{column_letter(len(OVERVIEW_COLUMNS) - 1)}{max(last_row, 2) + 1}"
-                   if not c.results else f"A2:{column_letter(len(OVERVIEW_COLUMNS) - 1)}{last_row + 1}")
+    last_col = column_letter(len(OVERVIEW_COLUMNS) - 1)
     if not c.results:
         sheet.put(2, 0, "Ingen cases fundet.", "note")
-    sheet.heights[1] = 48  # the wrapped column titles
-    _fit_widths(sheet, minimum=10, maximum=45, skip_rows=2)
-    sheet.widths[3] = max(sheet.widths.get(3, 30), 30)
+        sheet.table = ("xlpyOverblik", f"A2:{last_col}3")
+    else:
+        sheet.table = ("xlpyOverblik", f"A2:{last_col}{last_row + 1}")
+        sheet.text_numbers.append(f"A3:A{last_row + 1}")
+        sheet.totals = _overview_totals(sheet, c, last_row + 1)
+    _fit_widths(sheet, minimum=7, maximum=30, skip_rows=2, table_header=1)
+    for name, low, high in (("Titel", 30, 50), ("Kilde", 20, 60)):  # longer titles wrap; links run on
+        col = OVERVIEW_COLUMN[name]
+        widest = max((measure.columns(str(cell.value)) for cell in sheet.cells
+                      if cell.col == col and 1 < cell.row <= last_row and cell.value), default=0.0)
+        sheet.widths[col] = round(max(low, min(high, widest + CELL_MARGIN)) + 0.49)
+    _fit_header_height(sheet, 1, table=True)
+    _fit_row_heights(sheet, OVERVIEW_COLUMN["Titel"], 2)
+    sheet.repeat_rows = (1, 1)
+    if c.results:  # on paper, everything but the links (Kilde)
+        sheet.print_area = f"A1:{column_letter(OVERVIEW_COLUMN['Kilde'] - 1)}{last_row + 2}"
     return sheet
 
 
@@ -237,7 +380,8 @@ def per_year_layout(c: "Consolidation", made: str) -> SheetLayout:
     n = len(c.years)
 
     def block(row: int, area: str, totals: "Totals", with_cumulative: bool) -> int:
-        """Besparelse and Investering as values; Nettoresultat, Akk. and I alt as live formulas."""
+        """Besparelse and Investering as values; Nettoresultat, Akk. and I alt as live formulas (with the values
+        Python computed as their cached results)."""
         saving_row, investment_row, net_row = row, row + 1, row + 2
         for r, label, values in ((saving_row, "Besparelse", totals.saving),
                                  (investment_row, "Investering", totals.investment)):
@@ -248,18 +392,20 @@ def per_year_layout(c: "Consolidation", made: str) -> SheetLayout:
         sheet.put(net_row, 0, area)
         sheet.put(net_row, 1, "Nettoresultat", "label")
         for i in range(n):
-            sheet.put(net_row, 2 + i, Formula(f"={a1(saving_row, 2 + i)}-{a1(investment_row, 2 + i)}"),
-                      "amount_bold")
-        for r in (saving_row, investment_row, net_row):
+            sheet.put(net_row, 2 + i, Formula(f"={a1(saving_row, 2 + i)}-{a1(investment_row, 2 + i)}",
+                                              totals.net[i] / THOUSAND), "amount_bold")
+        for r, values in ((saving_row, totals.saving), (investment_row, totals.investment), (net_row, totals.net)):
             if n:
-                sheet.put(r, 2 + n, Formula(f"=SUM({a1(r, 2)}:{a1(r, 1 + n)})"), "amount_bold")
+                sheet.put(r, 2 + n, Formula(f"=SUM({a1(r, 2)}:{a1(r, 1 + n)})", round(sum(values) / THOUSAND, 6)),
+                          "amount_bold")
         row = net_row + 1
         if with_cumulative:
             sheet.put(row, 0, area)
             sheet.put(row, 1, "Akk. nettoresultat", "label")
             for i in range(n):
                 previous = f"{a1(row, 1 + i)}+" if i else ""
-                sheet.put(row, 2 + i, Formula(f"={previous}{a1(net_row, 2 + i)}"), "amount")
+                sheet.put(row, 2 + i, Formula(f"={previous}{a1(net_row, 2 + i)}", totals.cumulative[i] / THOUSAND),
+                          "amount")
             row += 1
         return row
 
@@ -270,7 +416,7 @@ def per_year_layout(c: "Consolidation", made: str) -> SheetLayout:
     row += 1
     for area, totals in c.by_area.items():
         row = block(row, area, totals, False)
-    _fit_widths(sheet)
+    _fit_widths(sheet, minimum=9)
     sheet.widths[0] = max(sheet.widths.get(0, 20), 22)
     return sheet
 
@@ -288,6 +434,7 @@ def per_area_layout(c: "Consolidation", made: str) -> SheetLayout:
             sheet.put(r, 1 + i, v, "integer")
     count_last = 1 + len(areas)
     row = count_last + 2
+    net_header = row
     sheet.put(row, 0, "Nettoresultat pr. år efter område (1.000 kr.)", "header_left")
     _year_header(sheet, row, 1, c.years)
     for j, area in enumerate(areas, start=1):
@@ -296,7 +443,9 @@ def per_area_layout(c: "Consolidation", made: str) -> SheetLayout:
         for i, v in enumerate(totals.net):
             sheet.put(row + j, 1 + i, v / THOUSAND, "amount")
         if n:
-            sheet.put(row + j, 1 + n, Formula(f"=SUM({a1(row + j, 1)}:{a1(row + j, n)})"), "amount_bold")
+            sheet.put(row + j, 1 + n, Formula(f"=SUM({a1(row + j, 1)}:{a1(row + j, n)})",
+                                              round(sum(totals.net) / THOUSAND, 6)), "amount_bold")
+    net_last = row + len(areas)
     row += len(areas) + 2
     sheet.put(row, 0, "Cases pr. område (alle områder en case hører til)", "header_left")
     sheet.put(row, 1, "Antal", "header")
@@ -317,6 +466,11 @@ def per_area_layout(c: "Consolidation", made: str) -> SheetLayout:
             title="Årlig fordeling af antal investeringscases efter områder",
             data=(2, 0, count_last, n), categories=(1, 1, 1, n), anchor=f"{anchor_col}2", series_in_rows=True,
             stacked=True, y_title="Antal cases", x_title="År"))
+        sheet.charts.append(Chart(
+            title="Nettoresultat pr. år efter område (1.000 kr.)",
+            data=(net_header + 1, 0, net_last, n), categories=(net_header, 1, net_header, n),
+            anchor=f"{anchor_col}21", series_in_rows=True, stacked=True, y_title="1.000 kr.", x_title="År",
+            number_format="#,##0"))
     elif c.examples_by_area:
         last = by_area_row + len(c.examples_by_area)
         sheet.charts.append(Chart(

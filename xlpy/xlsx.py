@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -63,6 +64,8 @@ def _format_props(s: Style) -> dict[str, Any]:
     if s.wrap:
         props["text_wrap"] = True
         props["valign"] = "top"
+    if s.valign:
+        props["valign"] = "vcenter" if s.valign == "center" else s.valign
     if s.align:
         props["align"] = s.align
     if s.border:
@@ -103,13 +106,35 @@ def _text(value: str) -> str:
     return value
 
 
-def _link_target(link: str) -> str:
+def _link_target(link: str, text: str | None = None) -> Any:
+    """A link as XlsxWriter takes it: in the book, a URL, or a file — a file path with forward slashes, as xlpy
+    writes it (XlsxWriter would turn them into backslashes, which only Windows reads)."""
     link = _text(link)
     if link.startswith("#"):
         return "internal:" + link[1:]
     if "://" in link or link.startswith("mailto:"):
         return link
-    return "external:" + link
+    try:
+        url = _file_url_class()("external:" + link)
+    except ValueError:  # longer than Excel allows: XlsxWriter leaves the link out with a warning
+        return "external:" + link
+    if text:
+        url.text = text
+    return url
+
+
+@lru_cache(maxsize=1)
+def _file_url_class() -> Any:
+    from xlsxwriter.url import Url, UrlTypes
+
+    class FileUrl(Url):
+        def _parse_url(self) -> None:
+            super()._parse_url()
+            if self._link_type == UrlTypes.EXTERNAL:
+                self._link = self._link.replace("\\", "/")
+                self._relationship_link = self._relationship_link.replace("\\", "/")
+
+    return FileUrl
 
 
 def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
@@ -125,14 +150,29 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
     if layout.table:
         name, ref = layout.table
         (r0, c0), (r1, c1) = split_a1(ref.split(":")[0]), split_a1(ref.split(":")[1])
-        headers = {cell.col: cell.value for cell in layout.cells if cell.row == r0}
-        columns = [{"header": str(headers.get(col, f"Kolonne {col + 1}")),
-                    "header_format": formats.get("header_wrap")} for col in range(c0, c1 + 1)]
+        headers = {cell.col: cell for cell in layout.cells if cell.row == r0}
+        columns = [{"header": str(headers[col].value if col in headers else f"Kolonne {col + 1}"),
+                    "header_format": formats.get(headers[col].style if col in headers else "header_wrap")}
+                   for col in range(c0, c1 + 1)]
+        options = {"name": name, "columns": columns, "style": "Table Style Light 9", "autofilter": True}
+        last = max(r1, r0 + 1)
+        totals = layout.totals
+        if totals is not None:  # the Table's own totals row; its cells are the layout's, written below like any
+            last = totals.row
+            options["total_row"] = True
+            at = {(cell.row, cell.col): cell for cell in layout.cells if cell.row == totals.row}
+            for col, column in zip(range(c0, c1 + 1), columns):
+                if col in totals.formulas:
+                    cell = at.get((totals.row, col))
+                    value = cell.value.value if cell is not None and isinstance(cell.value, Formula) else None
+                    column["total_function"] = totals.formulas[col].lstrip("=")
+                    column["total_value"] = "" if value is None else value
+                elif col in totals.labels:
+                    column["total_string"] = totals.labels[col]
         # XlsxWriter refuses tables in constant_memory mode only because a table writes its header cells; before
         # any row is written, those cells can go into the row buffer like any other.
         streaming, ws.constant_memory = ws.constant_memory, False
-        ws.add_table(r0, c0, max(r1, r0 + 1), c1, {"name": name, "columns": columns,
-                                                   "style": "Table Style Light 9", "autofilter": True})
+        ws.add_table(r0, c0, last, c1, options)
         ws.constant_memory = streaming
     links = 0
     for cell in sorted(layout.cells, key=lambda c: (c.row, c.col)):
@@ -143,7 +183,7 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
         elif cell.link and links < MAX_LINKS:
             links += 1
             text = "" if value is None else _text(str(value))
-            ws.write_url(r, c, _link_target(cell.link), formats.get(cell.style), string=text or None)
+            ws.write_url(r, c, _link_target(cell.link, text or None), formats.get(cell.style), string=text or None)
         elif isinstance(value, str):
             value = _text(value)
             ws.write_string(r, c, value, formats.get(cell.style, quote=reads_as_formula(value)))
@@ -166,8 +206,14 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
     for chart in layout.charts:
         ws.insert_chart(chart.anchor, _chart(workbook, layout.name, chart),
                         {"x_scale": chart.width_cm / 12.7, "y_scale": chart.height_cm / 7.62})
+    if layout.text_numbers:  # digits written as text on purpose (Nr.): no "number stored as text" flag
+        ws.ignore_errors({"number_stored_as_text": " ".join(layout.text_numbers)})
     if layout.freeze:
         ws.freeze_panes(*split_a1(layout.freeze))
+    if layout.print_area:
+        ws.print_area(layout.print_area)
+    if layout.repeat_rows:
+        ws.repeat_rows(*layout.repeat_rows)
     if layout.landscape:
         ws.set_landscape()
     if layout.fit_width:
@@ -190,10 +236,15 @@ def _chart(workbook: Any, sheet: str, spec: Any) -> Any:
             chart.add_series({"name": [sheet, r0, c], "categories": [sheet, q0, d0, q1, d1],
                               "values": [sheet, r0 + 1, c, r1, c]})
     chart.set_title({"name": spec.title})
-    if spec.y_title:
-        chart.set_y_axis({"name": spec.y_title})
+    y_axis = {"name": spec.y_title} if spec.y_title else {}
+    if spec.number_format:
+        y_axis["num_format"] = spec.number_format
+    if y_axis:
+        chart.set_y_axis(y_axis)
+    x_axis = {"label_position": "low"}  # under the bars, also where values go below 0
     if spec.x_title:
-        chart.set_x_axis({"name": spec.x_title})
+        x_axis["name"] = spec.x_title
+    chart.set_x_axis(x_axis)
     chart.set_legend({"position": "right"})
     return chart
 

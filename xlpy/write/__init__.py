@@ -1,0 +1,1 @@
+"""Writers of new files: workbooks, the decision paper (python-pptx), PDF renderings."""
