@@ -81,7 +81,7 @@ def parts(path: Path) -> dict[str, bytes]:
 # --------------------------------------------------------------------------- (i) VBA and ribbon agree
 def test_olevba_reads_back_every_module(built):
     modules = vba_modules(built)
-    assert {"ThisWorkbook", "xlpy_ribbon", "xlwings", "Dictionary"} <= set(modules), sorted(modules)
+    assert {"ThisWorkbook", "xlpy_ribbon", "xlwings_udfs", "xlwings", "Dictionary"} <= set(modules), sorted(modules)
     assert sum(1 for name in modules if re.fullmatch(r"Sheet\d+", name)) == 4  # a document module per sheet
     assert re.search(r"^(Public\s+)?Function\s+RunPython\(", modules["xlwings"], re.M | re.I)
 
@@ -181,7 +181,7 @@ def test_xlwings_settings_sheet_uses_keys_xlwings_reads(built):
         assert f'GetConfig("{key.upper()}"' in source, key
 
 
-def test_interpreter_gives_an_active_settings_sheet_with_only_that_key(tmp_path):
+def test_interpreter_gives_an_active_settings_sheet_with_only_the_keys_set(tmp_path):
     require_tools()
     from openpyxl import load_workbook
 
@@ -190,7 +190,8 @@ def test_interpreter_gives_an_active_settings_sheet_with_only_that_key(tmp_path)
     assert "_xlwings.conf" not in wb.sheetnames
     ws = wb["xlwings.conf"]
     assert (ws["A1"].value, ws["B1"].value) == ("Interpreter_Win", r"%LOCALAPPDATA%\xlpy\pythonw.exe")
-    assert ws["A2"].value is None  # an empty key would shadow the add-in's settings
+    assert (ws["A2"].value, ws["B2"].value) == ("UDF Modules", "xlpy.excel.functions")
+    assert ws["A3"].value is None  # an empty key would shadow the add-in's settings
 
 
 # --------------------------------------------------------------------------- (iii) other readers open it

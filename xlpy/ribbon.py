@@ -3,8 +3,9 @@ sources in workbook/ (DESIGN.md §7).
 
 Steps, in this order:
   1. openpyxl writes the template sheets (xlpy.casesheet.template_sheets) plus xlwings' settings sheet to an .xlsx;
-  2. pyOpenVBA adds the VBA project: our ribbon callbacks (workbook/xlpy_ribbon.bas) and xlwings' standalone
-     module (xlwings.bas) and Dictionary.cls, read from the installed xlwings package;
+  2. pyOpenVBA adds the VBA project: our ribbon callbacks (workbook/xlpy_ribbon.bas), the worksheet functions' VBA
+     wrappers (module xlwings_udfs, written by xlwings' own UDF generator: xlpy.excel.udf_vba) and xlwings'
+     standalone module (xlwings.bas) and Dictionary.cls, read from the installed xlwings package;
   3. a last pass over the zip sets the macro-enabled workbook content type, adds customUI/customUI.xml and
      customUI/customUI14.xml with their package relationships, pins the document dates and the zip timestamps,
      and writes the result atomically. It must come after any openpyxl save: openpyxl drops the customUI14
@@ -65,10 +66,11 @@ CUSTOM_UI_PARTS = (
 # xlwings' own standalone quickstart ships these rows on an inactive sheet "_xlwings.conf"; renaming it to
 # "xlwings.conf" activates it. We do the same unless an interpreter is given.
 CONFIG_SHEET = "xlwings.conf"
+UDF_MODULES = "xlpy.excel.functions"  # what xlwings' Import Functions (ImportPythonUDFs) reads the functions from
 INACTIVE_CONFIG_SHEET = "_xlwings.conf"
 QUICKSTART_CONFIG: tuple[tuple[str, object], ...] = (
     ("Interpreter_Win", "python"), ("Interpreter_Mac", None), ("PYTHONPATH", None), ("Conda Path", None),
-    ("Conda Env", None), ("UDF Modules", None), ("Debug UDFs", False), ("Use UDF Server", False),
+    ("Conda Env", None), ("UDF Modules", UDF_MODULES), ("Debug UDFs", False), ("Use UDF Server", False),
     ("Show Console", False),
 )
 CONFIG_HELP_INACTIVE = (
@@ -77,6 +79,8 @@ CONFIG_HELP_INACTIVE = (
     "De skal stå fra celle A1 og ned uden tomme rækker.",
     "Skriv stien til den Python, hvor xlpy er installeret, ud for Interpreter_Win, "
     r"fx %LOCALAPPDATA%\Programs\Python\Python311\python.exe.",
+    "UDF Modules er det Python-modul, hvis regnefunktioner (XLPY_NETTO m.fl.) projektmappen bruger; "
+    "de virker kun i Excel til Windows.",
     "Når arket er slået til, går det forud for indstillingerne i xlwings-tilføjelsesprogrammet "
     r"(%USERPROFILE%\.xlwings\xlwings.conf). Slet en række for at bruge tilføjelsesprogrammets værdi.",
 )
@@ -108,14 +112,21 @@ def module_name(source: str, fallback: str) -> str:
 
 
 def vba_modules(sources: Path = SOURCES) -> list[tuple[str, str, bool]]:
-    """(name, CRLF source, is_class) for every module the project gets: ours, then xlwings.bas and Dictionary.cls
-    from the installed xlwings (the VBE exports them in cp1252)."""
+    """(name, CRLF source, is_class) for every module the project gets: ours, the worksheet functions' wrappers
+    (xlwings' generator), then xlwings.bas and Dictionary.cls from the installed xlwings (the VBE exports them in
+    cp1252)."""
+    from .excel.udf_vba import UDF_MODULE_NAME, GeneratorError, udf_module_source
+
     ours = sources / RIBBON_MODULE
     text = ours.read_bytes().decode("utf-8")
     if not text.isascii():
         raise BuildError(f"{ours} must be ASCII (the VBA project stores source as cp1252)")
     xlw = xlwings_dir()
     modules = [(module_name(text, ours.stem), crlf(text), False)]
+    try:
+        modules.append((UDF_MODULE_NAME, crlf(udf_module_source(DEFAULT_OUTPUT.name)), False))
+    except GeneratorError as exc:
+        raise BuildError(str(exc)) from exc
     for path, is_class in ((xlw / "xlwings.bas", False), (xlw / "addin" / "Dictionary.cls", True)):
         if not path.is_file():
             raise BuildError(f"{path} not found: is xlwings installed completely?")
@@ -144,7 +155,7 @@ def custom_ui(sources: Path = SOURCES) -> dict[str, bytes]:
 # --------------------------------------------------------------------------- steps
 def config_rows(interpreter: str | None) -> tuple[str, list[tuple[str, object]], Sequence[str]]:
     if interpreter:
-        return CONFIG_SHEET, [("Interpreter_Win", interpreter)], CONFIG_HELP_ACTIVE
+        return CONFIG_SHEET, [("Interpreter_Win", interpreter), ("UDF Modules", UDF_MODULES)], CONFIG_HELP_ACTIVE
     return INACTIVE_CONFIG_SHEET, list(QUICKSTART_CONFIG), CONFIG_HELP_INACTIVE
 
 
