@@ -728,3 +728,34 @@ def test_table_names_and_ids_stay_unique(tmp_path):
     tables = {n: d for n, d in ooxml.parts(book).items() if n.startswith("xl/tables/")}
     assert len(tables) == 3 and tables["xl/tables/table1.xml"] == extra["xl/tables/table1.xml"]
     assert any(b'displayName="xlpyFejl2"' in d for d in tables.values())
+
+
+def test_xlpys_sheets_in_place_are_the_sheets_of_a_new_workbook(tmp_path):
+    """What the file writer gives a new workbook, the package edit gives the user's: cells, styles as seen, tables,
+    print area and titles, frozen panes."""
+    from openpyxl import load_workbook
+
+    from compare import Ignore, book_view
+    from xlpy.batch import consolidate_files
+
+    book = tmp_path / "allerod_2021.xlsx"
+    shutil.copy(SAMPLES / "allerod_2021.xlsx", book)
+    consolidate_in_place(str(book))
+    new = tmp_path / "ny.xlsx"
+    consolidate_files([str(book)], str(new))
+    users = frozenset(n for n, _ in ooxml.sheets(ooxml.parts(book)) if n not in ooxml.XLPY_SHEETS)
+    in_place, fresh = book_view(book, Ignore(sheets=users)), book_view(new, Ignore(sheets=users))
+    for name in ooxml.XLPY_SHEETS:
+        mine, theirs = in_place["content"][name], fresh["content"][name]
+        for key in ("validations", "conditional", "freeze", "tables", "widths"):
+            if key == "widths" and name in ("Overblik", "Fejl"):
+                continue  # sized to the source column's text: "Case 1" here, "allerod_2021.xlsx › Case 1" there
+            assert mine[key] == theirs[key], (name, key)
+        for coord in set(mine["cells"]) | set(theirs["cells"]):
+            x, y = mine["cells"].get(coord), theirs["cells"].get(coord)
+            if coord == "A1" or (x and x["link"]) or (y and y["link"]) or (name == "Fejl" and coord[0] == "C"):
+                continue  # the "made from" line; links to cells here, to files there; the file named in Fejl
+            assert x == y, (name, coord)
+    a, b = load_workbook(book), load_workbook(new)
+    for name in ooxml.XLPY_SHEETS:
+        assert (a[name].print_title_rows, a[name].print_area) == (b[name].print_title_rows, b[name].print_area)

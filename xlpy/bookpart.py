@@ -130,12 +130,31 @@ class Book:
         self._edit(change)
 
     def mark_owned(self, index: int, role: str) -> None:
-        if index in self.marked():
-            return
-        prefix, _ = self._prefixes()
-        new = element(prefix, "definedName", {"name": OWNER_NAME, "localSheetId": str(index), "hidden": "1"},
-                      '"' + role.replace('"', '""') + '"')
-        self._insert_in_list("definedNames", _BEFORE_NAMES, new)
+        if index not in self.marked():
+            self.add_names([({"name": OWNER_NAME, "localSheetId": str(index), "hidden": "1"},
+                             '"' + role.replace('"', '""') + '"')])
+
+    def add_names(self, names: Sequence[tuple[dict[str, str], str]]) -> None:
+        """Defined names (attributes, formula) appended to the list."""
+        if names:
+            prefix, _ = self._prefixes()
+            new = b"".join(element(prefix, "definedName", attrs, text) for attrs, text in names)
+            self._insert_in_list("definedNames", _BEFORE_NAMES, new)
+
+    def scoped_names(self, index: int) -> list[tuple[dict[str, str], str]]:
+        """The names scoped to a sheet (print area, print titles, …) other than xlpy's owner name."""
+        return [(dict(n.attrs), n.text) for n in self.names()
+                if n.get("localSheetId") == str(index) and n.get("name") != OWNER_NAME]
+
+    def remove_scoped_names(self, index: int) -> None:
+        """Drop the names scoped to a sheet xlpy is about to replace, except its owner name."""
+        doomed = [n for n in self.names() if n.get("localSheetId") == str(index) and n.get("name") != OWNER_NAME]
+        if doomed:
+            def change(splice: Splice) -> None:
+                for node in doomed:
+                    splice.remove(node)
+
+            self._edit(change)
 
     def full_calc_on_load(self) -> None:
         """Ask the spreadsheet program to calculate every formula when the file is opened (xlpy's formulas have no

@@ -116,6 +116,7 @@ class Transplant:
             if existing is not None:
                 drop_calc_chain(self.pkg, self.book, {existing.sheet_id})
                 self.pkg.drop(existing.part, itself=False)
+                self.book.remove_scoped_names(existing.index)
 
     def put(self, source_part: str, role: str) -> str:
         """One rendered sheet into the package, in place of the owned sheet of that name or last; returns its part
@@ -224,9 +225,13 @@ def put_sheets(pkg: Package, book: Book, layouts: Sequence[SheetLayout]) -> None
     move = Transplant(pkg, book, source)
     source_book = Book(source)
     move.clear(layout.name for layout in layouts)
-    targets = [(sheet.part, move.put(sheet.part, layout.name)) for layout, sheet in zip(layouts, source_book.sheets)]
-    for source_part, target in targets:
-        move.copy_rels(source_part, target)
+    targets = [(sheet, move.put(sheet.part, layout.name)) for layout, sheet in zip(layouts, source_book.sheets)]
+    for sheet, target in targets:
+        move.copy_rels(sheet.part, target)
+    for sheet, _ in targets:  # the sheets' print areas and titles, scoped to where the sheets now stand
+        index = book.sheet(sheet.name).index
+        book.add_names([({**attrs, "localSheetId": str(index)}, text)
+                        for attrs, text in source_book.scoped_names(sheet.index)])
     move.finish()
 
 
