@@ -50,6 +50,10 @@ TEXTS = {
         "written_to": "Resultatet er skrevet til {path} (arkene Overblik, Nøgletal, Pr. år, Pr. område, Fejl).",
         "not_written": "Intet er skrevet i {path} (se fejlen ovenfor).",
         "progress": "Læser projektmapper",
+        "diff_missing": "{path} findes ikke",
+        "diff_mixed": "diff sammenligner to projektmapper eller to mapper, ikke en fil med en mappe ({old}, {new})",
+        "diff_not_xlsx": "ændringerne skrives i en .xlsx-projektmappe: skriv en sti, der ender på .xlsx (ikke »{value}«)",
+        "diff_output_inside": "-o må ikke være en af de to versioner eller ligge i deres mapper ({path})",
     },
     "en": {
         "no_findings": "No findings.",
@@ -85,6 +89,10 @@ TEXTS = {
         "written_to": "The result is written to {path} (sheets Overblik, Nøgletal, Pr. år, Pr. område, Fejl).",
         "not_written": "Nothing was written to {path} (see the error above).",
         "progress": "Reading workbooks",
+        "diff_missing": "{path} does not exist",
+        "diff_mixed": "diff compares two workbooks or two folders, not a file with a folder ({old}, {new})",
+        "diff_not_xlsx": "the changes are written to an .xlsx workbook: give a path ending in .xlsx (not »{value}«)",
+        "diff_output_inside": "-o must not be one of the two versions or lie in their folders ({path})",
     },
 }
 
@@ -160,6 +168,15 @@ def _jobs_type(lang: str):
     return jobs
 
 
+def _diff_xlsx_type(lang: str):
+    def xlsx(text: str) -> str:
+        if not text.lower().endswith(".xlsx"):
+            raise argparse.ArgumentTypeError(TEXTS[lang]["diff_not_xlsx"].format(value=text))
+        return text
+
+    return xlsx
+
+
 def _xlsx_type(lang: str):
     def xlsx(text: str) -> str:
         if not text.lower().endswith(".xlsx"):
@@ -227,11 +244,21 @@ def _parser(lang: str = "da") -> argparse.ArgumentParser:
     t.add_argument("-o", "--output", required=True, type=_xlsx_type(lang), metavar="PATH.xlsx")
     _common(t, top=False)
 
+    d = sub.add_parser("diff", help="compare two submissions (workbooks or folders): what changed, and its effect",
+                       lang=lang)
+    d.add_argument("old", metavar="OLD")
+    d.add_argument("new", metavar="NEW")
+    d.add_argument("--format", choices=("table", "json"), default="table")
+    d.add_argument("-o", "--output", type=_diff_xlsx_type(lang), metavar="CHANGES.xlsx",
+                   help="also write the changes to a workbook (sheet 'Ændringer')")
+    _common(d, top=False)
+    d.add_argument("--rate", type=_rate_type(lang), default=DEFAULT_RATE, metavar="RATE", help=rate_help)
+
     w = sub.add_parser("build-workbook", help="assemble the ribbon workbook (.xlsm) from workbook/", lang=lang)
     w.add_argument("-o", "--output", required=True, metavar="PATH.xlsm")
     w.add_argument("--interpreter", metavar="PATH", help="Python interpreter for RunPython (xlwings.conf)")
     w.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
-    p.subcommands = {"validate": v, "compute": c, "consolidate": k, "template": t, "build-workbook": w}
+    p.subcommands = {"validate": v, "compute": c, "consolidate": k, "template": t, "build-workbook": w, "diff": d}
     return p
 
 
@@ -441,8 +468,70 @@ def _print_consolidation(c, args, console, written: bool) -> None:
                       highlight=False)
 
 
+def cmd_diff(args) -> int:
+    """Two submissions compared; exit 0 when nothing changed, 1 when something did (like diff)."""
+    import os
+
+    from .layouts.changes import changes_layout, summary_line, words
+    from .layouts.changes_console import console_tables
+    from .portfolio.diff import compare_paths
+
+    c = compare_paths(args.old, args.new, args.rate, skip=[args.output] if args.output else ())
+    if args.output:
+        from .made import made_line
+        from .xlsx import write_book
+
+        base = os.path.dirname(os.path.abspath(args.output))
+        write_book(args.output, [changes_layout(c, made_line([args.old, args.new], args.lang), args.lang,
+                                                link_base=base)])
+    if args.format == "json":
+        out = c.to_dict(args.lang)
+        out["output"] = args.output
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        console = _console()
+        for table in console_tables(c, args.lang):
+            _text_table(table, console)
+        console.print(summary_line(c, args.lang), markup=False, highlight=False)
+        if args.output:
+            console.print(words(args.lang)["written"].format(path=args.output), markup=False, highlight=False)
+    return EXIT_FINDINGS if c.changed else EXIT_OK
+
+
+def _text_table(t, console) -> None:
+    """A layouts TextTable (cells already text) as a rich table; text from the files is never markup."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=t.title, title_justify="left")
+    for i, name in enumerate(t.columns):
+        table.add_column(name, justify="right" if i in t.right else "left")
+    for row in t.rows:
+        table.add_row(*(Text(text, style=style or "") for text, style in row))
+    console.print(table)
+
+
+def _diff_usage(args, usage) -> None:
+    """OLD and NEW exist and are both files or both folders; -o is neither of them nor inside them."""
+    import os
+
+    text = TEXTS[args.lang]
+    for path in (args.old, args.new):
+        if not os.path.lexists(path):  # a broken link is there: reading it makes the finding
+            usage.error(text["diff_missing"].format(path=path))
+    if os.path.isdir(args.old) != os.path.isdir(args.new):
+        usage.error(text["diff_mixed"].format(old=args.old, new=args.new))
+    if args.output:
+        out = os.path.realpath(args.output)
+        for path in (args.old, args.new):
+            real = os.path.realpath(path)
+            if out == real or os.path.isdir(real) and out.startswith(real.rstrip(os.sep) + os.sep):
+                usage.error(text["diff_output_inside"].format(path=args.output))
+
+
 COMMANDS = {"validate": cmd_validate, "compute": cmd_compute, "template": cmd_template,
-            "consolidate": cmd_consolidate, "build-workbook": cmd_build_workbook}
+            "consolidate": cmd_consolidate, "build-workbook": cmd_build_workbook, "diff": cmd_diff}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -459,6 +548,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             usage.error(TEXTS[args.lang]["in_place_one"])
         if not args.in_place and not args.output and args.format != "json":
             usage.error(TEXTS[args.lang]["needs_output"])
+    if args.command == "diff":
+        usage = parser.subcommands["diff"]
+        usage.lang = args.lang
+        _diff_usage(args, usage)
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:

@@ -1,0 +1,77 @@
+"""The button "Sammenlign med tidligere version" (its ribbon entry is still to be added): this workbook, as it is now
+(unsaved edits included), compared with an earlier version of it on disk; the changes go to the sheet "Ændringer" in
+this workbook, with links to the changed cells here and in the earlier file.
+
+    Sammenlign   compare_with_file(book, old_path=None)   the earlier version from the argument, else a file dialog
+
+Like every button it uses only the xlwings API, reads each sheet in one call, writes the sheet in blocks, and ends in
+a message, never a traceback. A sheet "Ændringer" that xlpy did not make is never replaced.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ..compute import DEFAULT_RATE
+from ..labels import MARKS_SHEET, SUMMARY_SHEETS
+from ..layouts.changes import CHANGES_SHEET, changes_layout, summary_line
+from ..made import made_line
+from ..pipeline import Result, check_sheets
+from ..portfolio.diff import Comparison, Version, compare, read_version
+from . import _alert, _replace_sheet, _sheet, button, read_sheets
+
+MADE_BY = ("Lavet af xlpy", "Made by xlpy")  # how the first cell of a sheet xlpy made begins
+
+
+def _ask_file() -> str | None:
+    try:
+        import tkinter
+        from tkinter import filedialog
+    except ImportError:
+        return None
+    root = tkinter.Tk()
+    root.withdraw()
+    root.attributes("-topmost", True)
+    path = filedialog.askopenfilename(title="Vælg den tidligere version af projektmappen",
+                                      filetypes=[("Projektmapper", "*.xlsx *.xlsm *.xlsb *.xls *.ods")])
+    root.destroy()
+    return path or None
+
+
+def _made_by_xlpy(sheet: Any) -> bool:
+    first = sheet.range("A1").value
+    return isinstance(first, str) and first.startswith(MADE_BY)
+
+
+def _folder(book: Any) -> str | None:
+    try:
+        full = book.fullname
+    except Exception:  # noqa: BLE001 (a host that does not know where the book is saved)
+        return None
+    return os.path.dirname(full) if full and os.path.isabs(full) else None
+
+
+@button
+def compare_with_file(book: Any, old_path: str | None = None, rate: float = DEFAULT_RATE) -> Comparison | None:
+    """Sammenlign: this workbook against an earlier version (a file). Writes "Ændringer" and says what changed."""
+    old_path = old_path or _ask_file()
+    if not old_path:
+        _alert(book, "Ingen fil valgt. Vælg den tidligere version af projektmappen.")
+        return None
+    if not os.path.isfile(old_path):
+        _alert(book, f"Filen findes ikke: {old_path}")
+        return None
+    existing = _sheet(book, CHANGES_SHEET)
+    if existing is not None and not _made_by_xlpy(existing):
+        _alert(book, f"Projektmappen har allerede et ark »{CHANGES_SHEET}«, som xlpy ikke har lavet. Omdøb det og "
+                     f"prøv igen; intet er ændret.")
+        return None
+    sheets = read_sheets(book, skip=(*SUMMARY_SHEETS, MARKS_SHEET, CHANGES_SHEET))
+    results, findings = check_sheets(book.name, sheets, rate)
+    new = Version(book.name, Result(cases=results, findings=findings, files_read=[book.name]))
+    c = compare(read_version(old_path, rate), new)
+    layout = changes_layout(c, made_line([old_path, book.name]), in_book=book.name, link_base=_folder(book))
+    _replace_sheet(book, layout)
+    _alert(book, f"{summary_line(c)} Se arket »{CHANGES_SHEET}«." if c.changed else summary_line(c))
+    return c
