@@ -8,8 +8,11 @@ file), in one run, each measurement in a fresh child process:
     (c) xlpy      `xlpy consolidate` end to end: read, validate, compute, write the summary workbook
 
 It reports medians of several runs, the ratios (c)/(a) and (b)/(c), time per case and peak memory (the child's
-maximum resident set size), the import time of the module the ribbon loads next to `import xlwings`, and the number
-of xlwings actions each ribbon button sends for a 50-case workbook; and writes the table to bench/RESULTS.md.
+maximum resident set size), the import time of the module the ribbon loads next to `import xlwings`, and, for
+workbooks of 10, 50 and 200 case sheets, the xlwings actions each ribbon button sends on xlwings' remote engine and
+its wall time there (payload build included); and writes the tables to bench/RESULTS.md.
+
+`python -m bench --ribbon-only` measures the ribbon alone and replaces only the "## Ribbon" section of RESULTS.md.
 """
 
 from __future__ import annotations
@@ -101,15 +104,48 @@ def import_time(code: str, repeats: int = 7) -> float:
     return statistics.median(times)
 
 
-def action_counts(work: Path) -> dict[str, int] | str:
-    """xlwings actions per button for a 50-case workbook, on xlwings' remote engine."""
+RIBBON_SIZES = (10, 50, 200)
+RIBBON_BUTTONS = {"new_case": "Ny case", "validate": "Validér", "clear_marks": "Ryd markeringer",
+                  "compute": "Beregn", "refresh_overview": "Opdatér overblik",
+                  "collect_departments": "Hent afdelinger",
+                  "compute_empty": "Beregn, computed rows empty (first run on sheets left without formulas)"}
+
+
+def ribbon(work: Path, sizes: tuple[int, ...] = RIBBON_SIZES, repeats: int = 3) -> list[dict] | str:
+    """Per size and button on xlwings' remote engine: actions sent, payload build and button seconds (medians).
+
+    The workbooks are the tests' (tests/test_excel_remote.py write_cases): N case sheets from the template, each with
+    one hand-typed slip (one fejl, one marked cell), recalculated by LibreOffice so the formulas carry their results
+    as Excel sends them. Ryd markeringer runs on a copy carrying Validér's record; Hent afdelinger on a folder holding
+    the workbook. Run in a child process (XLWINGS_LICENSE_KEY=noncommercial, set there)."""
     script = f"""
-import json, os, sys
+import json, os, statistics, sys
+from pathlib import Path
 sys.path.insert(0, {str(ROOT / 'tests')!r})
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-from test_excel_remote import action_counts, write_cases
-from pathlib import Path
-print(json.dumps(action_counts(write_cases(Path({str(work)!r}) / "cases50.xlsx", 50))))
+import libreoffice
+from test_excel_remote import BUTTONS, marked_copy, run_button, write_cases
+work = Path({str(work / 'ribbon')!r})
+work.mkdir(parents=True, exist_ok=True)
+sources = [write_cases(work / f"src{{n}}.xlsx", n, slip=True) for n in {list(sizes)!r}]
+done = {{p.name: p for p in libreoffice.recalc_many(sources, work / "recalculated", timeout=1800)}}
+rows = []
+for n in {list(sizes)!r}:
+    path = done[f"src{{n}}.xlsx"]
+    marked = marked_copy(path, work / f"marked{{n}}.xlsx")
+    folder = work / f"folder{{n}}"
+    folder.mkdir(exist_ok=True)
+    (folder / path.name).write_bytes(path.read_bytes())
+    for name in BUTTONS:
+        runs = [run_button(name, marked if name == "clear_marks" else path, folder) for _ in range({repeats})]
+        rows.append({{"n": n, "button": name, "actions": len(runs[0][0]),
+                     "payload": statistics.median(r[1] for r in runs), "run": statistics.median(r[2] for r in runs)}})
+        print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    empty = work / f"src{{n}}.xlsx"  # not recalculated: every computed cell shows nothing
+    runs = [run_button("compute", empty) for _ in range({repeats})]
+    rows.append({{"n": n, "button": "compute_empty", "actions": len(runs[0][0]),
+                 "payload": statistics.median(r[1] for r in runs), "run": statistics.median(r[2] for r in runs)}})
+print(json.dumps(rows))
 """
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -150,7 +186,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "xlpy-bench",
                         help="where the generated workbooks are kept between runs")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--ribbon-only", action="store_true",
+                        help="measure only the ribbon buttons and replace only the Ribbon section of --out")
     args = parser.parse_args(argv)
+    if args.ribbon_only:
+        imports = {"xlwings": import_time("import xlwings"),
+                   "both": import_time("import xlwings; import xlpy.excel")}
+        section = render_ribbon(imports, ribbon(args.work, repeats=args.repeats))
+        old = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Benchmark results\n"
+        head = old.split("\n## Ribbon\n", 1)[0].rstrip("\n")
+        args.out.write_text(head + "\n\n" + section, encoding="utf-8")
+        print(section)
+        return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.skip_largest:
         sizes = sizes[:-1]
@@ -177,14 +224,14 @@ def main(argv: list[str] | None = None) -> int:
 
     imports = {"xlwings": import_time("import xlwings"),
                "both": import_time("import xlwings; import xlpy.excel")}
-    counts = action_counts(args.work)
+    counts = ribbon(args.work, repeats=args.repeats)
     report = render(rows, imports, counts)
     args.out.write_text(report, encoding="utf-8")
     print(report)
     return 0
 
 
-def render(rows: list[dict], imports: dict[str, float], counts: dict[str, int] | str) -> str:
+def render(rows: list[dict], imports: dict[str, float], counts: list[dict] | str) -> str:
     today = dt.date.today().isoformat()
     lines = [
         "# Benchmark results",
@@ -211,20 +258,46 @@ def render(rows: list[dict], imports: dict[str, float], counts: dict[str, int] |
         ratio = (largest["xlpy"] / largest["cases"]) / (base["xlpy"] / base["cases"])
         lines += ["", f"Time per case at N = {largest['n']:,} is {ratio:.2f} × the time per case at "
                       f"N = {base['n']:,}."]
-    lines += ["", "## Ribbon", "",
-              f"Import time (median of 7 fresh interpreters, sum of the top-level entries of `python -X importtime`): "
-              f"`import xlwings` {imports['xlwings']:.0f} ms; `import xlwings; import xlpy.excel` (what a button "
-              f"press imports) {imports['both']:.0f} ms = {imports['both'] / imports['xlwings']:.2f} × "
-              f"`import xlwings`.", ""]
-    if isinstance(counts, dict):
-        lines += ["xlwings actions sent to Excel per button for a 50-case workbook (remote engine; "
-                  "tests/test_excel_remote.py checks they do not grow per cell):", "",
-                  "| button | actions |", "|---|---|"]
-        names = {"new_case": "Ny case", "validate": "Validér", "compute": "Beregn",
-                 "refresh_overview": "Opdatér overblik"}
-        lines += [f"| {names.get(k, k)} | {v} |" for k, v in counts.items()]
-    else:
-        lines.append(f"xlwings actions: {counts}")
+    return "\n".join(lines) + "\n\n" + render_ribbon(imports, counts)
+
+
+def render_ribbon(imports: dict[str, float], counts: list[dict] | str) -> str:
+    today = dt.date.today().isoformat()
+    lines = ["## Ribbon", "",
+             f"Run on {today} with `python -m bench` (or `python -m bench --ribbon-only`) on {machine()}.", "",
+             f"Import time (median of 7 fresh interpreters, sum of the top-level entries of `python -X importtime`): "
+             f"`import xlwings` {imports['xlwings']:.0f} ms; `import xlwings; import xlpy.excel` (what a button "
+             f"press imports) {imports['both']:.0f} ms = {imports['both'] / imports['xlwings']:.2f} × "
+             f"`import xlwings`.", ""]
+    if isinstance(counts, str):
+        return "\n".join(lines + [f"Buttons: {counts}"]) + "\n"
+    sizes = sorted({r["n"] for r in counts})
+    by = {(r["button"], r["n"]): r for r in counts}
+    lines += ["Each button on xlwings' remote engine (`xw.Book(json=payload)`, what xlwings Lite and xlwings Server",
+              "run) for a workbook of N case sheets from the template, each with one hand-typed slip (so Validér marks",
+              "one cell per sheet), recalculated by LibreOffice so formulas carry their results as Excel sends them.",
+              "Actions: the calls the button sends back to Excel. Payload: building the request from the file",
+              "(openpyxl, twice: what Excel itself does when it sends the workbook). Button: the button's own run",
+              "(medians of 3). Ryd markeringer runs after Validér; Hent afdelinger reads a folder holding the workbook.",
+              "",
+              "| button | " + " | ".join(f"actions N={n}" for n in sizes) + " | per added case sheet | " +
+              " | ".join(f"payload + button N={n} (s)" for n in sizes) + " |",
+              "|---|" + "---|" * (2 * len(sizes) + 1)]
+    for name, label in RIBBON_BUTTONS.items():
+        if (name, sizes[0]) not in by:
+            continue
+        acts = [by[(name, n)]["actions"] for n in sizes]
+        per = (acts[-1] - acts[0]) / (sizes[-1] - sizes[0])
+        times = [f"{by[(name, n)]['payload']:.2f} + {by[(name, n)]['run']:.2f}" for n in sizes]
+        lines.append(f"| {label} | " + " | ".join(str(a) for a in acts) + f" | {per:.2f} | " + " | ".join(times)
+                     + " |")
+    lines += ["", "Bound (tests/test_excel_remote.py checks it for 10 and 50 sheets): at most 2 actions per case sheet",
+              "plus a constant. Beregn: the block and its number format; Validér and Ryd markeringer: one set of fills",
+              "per marked sheet (xlwings Lite's setRangeColors; hosts without it get one call per marked cell). The",
+              "exception is the last row: a sheet whose computed rows show nothing gets Python's figures written into",
+              "them, one more write per block of empty rows (two on the template's layout; three here, where the typed",
+              "net row parts them), once: the next run finds values there. Excel sends a formula's result, so a sheet",
+              "from the template never shows empty rows."]
     return "\n".join(lines) + "\n"
 
 

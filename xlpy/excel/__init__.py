@@ -7,8 +7,11 @@
     Opdatér overblik   refresh_overview(book)     the summary sheets, from the same layouts the file writer uses
     Hent afdelinger    collect_departments(book)  consolidate a folder of department workbooks into this book
 
-Each sheet is read in one call; each block is written in one call. A cell the user typed is never written,
-except the highlight Validér sets and Ryd markeringer removes. Errors end in a message, never a traceback dialog.
+Each sheet is read in one call; each block is written in one call, so what a button sends to Excel grows with the
+case sheets, not with their cells: at most two actions per case sheet plus a constant (Beregn: the block and its
+number format; Validér and Ryd markeringer: one set of fills per marked sheet where the host can set many fills at
+once, as xlwings Lite can). A cell the user typed is never written, except the highlight Validér sets and Ryd
+markeringer removes. Errors end in a message, never a traceback dialog.
 """
 
 from __future__ import annotations
@@ -136,21 +139,72 @@ def _original_color(rng: Any, fallback: str | None) -> str:
     return str(color)
 
 
+MAX_COLOR_CELLS = 10_000  # xlwings' limit for one Range.set_colors call
+
+
+def _many_colors(book: Any) -> bool:
+    """Whether the host takes many fills in one call (Range.set_colors): xlwings Lite (the Office.js client of the
+    remote engine) and Excel on a Mac do; Excel on Windows (a COM call per cell is no round trip) and the remote
+    engine's other clients do not."""
+    api = getattr(getattr(book, "impl", None), "api", None)
+    if isinstance(api, dict):
+        return api.get("client") == "Office.js"
+    return True  # desktop engines: tried, with a fall-back to one cell at a time
+
+
+def _set_fills(book: Any, sheet: Any, fills: dict[str, str | None]) -> None:
+    """Give cells their fill (None: no fill): one call per sheet where the host can (rectangles of at most
+    MAX_COLOR_CELLS cells, a cell not named keeps its fill), else one call per cell."""
+    if not fills:
+        return
+    cells = {split_a1(ref): color for ref, color in fills.items()}
+    if _many_colors(book):
+        try:
+            for top, bottom, left, right in _color_blocks(list(cells)):
+                matrix = [[cells.get((r, c), ...) for c in range(left, right + 1)] for r in range(top, bottom + 1)]
+                sheet.range(a1(top, left) + ":" + a1(bottom, right)).set_colors(matrix)
+            return
+        except NotImplementedError:
+            pass  # Excel on Windows: one cell at a time below (nothing was set: it fails on the first call)
+    for (r, c), color in sorted(cells.items()):
+        sheet.range(a1(r, c)).color = color
+
+
+def _color_blocks(cells: Sequence[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """(top, bottom, left, right) rectangles covering `cells`, each at most MAX_COLOR_CELLS cells: the bounding box,
+    split into bands of rows when it is larger."""
+    left, right = min(c for _, c in cells), max(c for _, c in cells)
+    width = right - left + 1
+    rows = sorted({r for r, _ in cells})
+    band = max(1, MAX_COLOR_CELLS // width)
+    blocks: list[tuple[int, int, int, int]] = []
+    start = None
+    for r in rows:
+        if start is None or r - start >= band:
+            blocks.append((r, r, left, right))
+            start = r
+        else:
+            blocks[-1] = (blocks[-1][0], r, left, right)
+    if width > MAX_COLOR_CELLS:  # a single row wider than the limit: one call per cell's own column
+        return [(r, r, c, c) for r, c in sorted(cells)]
+    return blocks
+
+
 def _restore_marks(book: Any) -> int:
     sheet = _sheet(book, MARKS_SHEET)
     if sheet is None:
         return 0
     last = sheet.used_range.last_cell
     rows = sheet.range((1, 1), (last.row, 3)).options(ndim=2).value or []
-    restored = 0
+    by_sheet: dict[str, dict[str, str | None]] = {}
     for name, ref, color in rows[1:]:
-        target = _sheet(book, str(name or ""))
-        if target is None or not ref:
+        if _sheet(book, str(name or "")) is None or not ref:
             continue
-        target.range(str(ref)).color = color or None
-        restored += 1
+        by_sheet.setdefault(str(name), {})[str(ref)] = color or None
+    for name, fills in by_sheet.items():
+        _set_fills(book, _sheet(book, name), fills)
     sheet.delete()
-    return restored
+    return sum(len(f) for f in by_sheet.values())
 
 
 @button
@@ -179,10 +233,13 @@ def validate(book: Any) -> list[Finding]:
                 marks[key] = f.severity
     if marks:
         record = [["Ark", "Celle", "Oprindelig farve"]]
+        by_sheet: dict[str, dict[str, str | None]] = {}
         for (name, ref), severity in sorted(marks.items()):
             rng = _sheet(book, name).range(ref)
             record.append([name, ref, _original_color(rng, fallback.get((name, ref)))])
-            rng.color = MARK_COLORS[severity]
+            by_sheet.setdefault(name, {})[ref] = MARK_COLORS[severity]
+        for name, fills in by_sheet.items():
+            _set_fills(book, _sheet(book, name), fills)
         store = book.sheets.add(MARKS_SHEET, after=book.sheets[len(book.sheets) - 1])
         store.range("A1").value = record
         store.visible = False
@@ -199,6 +256,12 @@ def validate(book: Any) -> list[Finding]:
 
 # --- Beregn -----------------------------------------------------------------------------------------------------
 
+AMOUNT_FORMAT = "#,##0;[Red]-#,##0"
+BLOCK_ROWS = 9
+BLOCK_AMOUNTS = (1, 5)  # rows 1-5 of the block are amounts (one number format); kr. igen and the year follow
+OLD_BLOCK_RATIO_ROW = 5  # blocks written before the amounts were contiguous had kr. igen here and the NPV on row 7
+
+
 def _block_values(r: CaseResult, rate: float) -> list[list[Any]]:
     from ..made import now
 
@@ -211,9 +274,9 @@ def _block_values(r: CaseResult, rate: float) -> list[list[Any]]:
         [f"Bruttogevinst i perioden ({label})", f.total_saving / unit],
         [f"Netto i perioden ({label})", f.period_net / unit],
         [f"Årlig gevinst ved fuld indfasning ({label})", f.full_phase_in_saving / unit],
+        [f"Nutidsværdi, {rate * 100:.1f} % ({label})".replace(".", ","), f.npv / unit],
         ["Kr. igen pr. investeret krone", dash if f.return_per_krone is None else round(f.return_per_krone, 4)],
         ["Tilbagebetalingsår", dash if f.payback_year is None else f.payback_year],
-        [f"Nutidsværdi, {rate * 100:.1f} % ({label})".replace(".", ","), f.npv / unit],
         ["Ufuldstændig: et beløb kunne ikke læses" if not f.complete else "", ""],
     ]
 
@@ -227,10 +290,21 @@ def _find_label(grid: list[list[Any]], text: str) -> tuple[int, int] | None:
     return None
 
 
+def _cell(grid: list[list[Any]], r: int, c: int) -> Any:
+    return grid[r][c] if r < len(grid) and c < len(grid[r]) else ""
+
+
+COMPUTED_ROWS = ("investment", "saving_total", "net", "cumulative")
+
+
 @button
 def compute(book: Any, rate: float | None = None) -> list[CaseResult]:
     """Beregn: on every case sheet, a block "Beregnet af xlpy" with the case's figures, and Python's yearly
-    figures in the computed rows' empty cells (a cell that shows a value, typed or formula, is left alone)."""
+    figures in the computed rows' empty cells (a cell that shows a value, typed or formula, is left alone).
+
+    Per case sheet that is two actions (the block's values, one number format for its amounts), plus one write per
+    rectangle of empty computed cells, which only a sheet whose computed rows were left empty has (Excel sends a
+    formula's result as its value, so the template's rows are never empty)."""
     from ..compute import DEFAULT_RATE
 
     rate = DEFAULT_RATE if rate is None else rate
@@ -243,44 +317,69 @@ def compute(book: Any, rate: float | None = None) -> list[CaseResult]:
         if where is None:
             first_field = min((split_a1(c)[0] for c in case.label_cells.values()), default=0)
             where = (first_field, (max(case.year_cols) if case.year_cols else case.label_col) + 4)
-        block = _block_values(r, rate)
-        sheet.range(a1(*where)).value = block
-        sheet.range(a1(where[0] + 1, where[1] + 1) + ":" + a1(where[0] + 4, where[1] + 1)).number_format = \
-            "#,##0;[Red]-#,##0"
-        sheet.range(a1(where[0] + 7, where[1] + 1)).number_format = "#,##0;[Red]-#,##0"
-        sheet.range(a1(*where)).font.bold = True
-        series = {"investment": r.figures.investment, "saving_total": r.figures.saving, "net": r.figures.net,
-                  "cumulative": r.figures.cumulative}
-        for key, values in series.items():
-            row = case.rows.get(key)
-            if row is None:
-                continue
-            formulas = _formulas(sheet, row.row, case.year_cols)
-            empty = [i for i, v in enumerate(row.values)
-                     if v is None and i not in case.unreadable and not formulas[i] and (
-                         row.row >= len(grid) or case.year_cols[i] >= len(grid[row.row]) or
-                         grid[row.row][case.year_cols[i]] in ("", None))]
-            for start, stop in _contiguous(empty):
-                cells = [[values[i] / case.factor for i in range(start, stop + 1)]]
-                sheet.range(a1(row.row, case.year_cols[start])).value = cells
+        elif normalise(_cell(grid, where[0] + OLD_BLOCK_RATIO_ROW, where[1])) == normalise(
+                "Kr. igen pr. investeret krone"):  # an older block: its kr. igen and year cells had other formats
+            sheet.range(a1(where[0] + 6, where[1] + 1) + ":" + a1(where[0] + 7, where[1] + 1)).number_format = \
+                "General"
+        sheet.range(a1(*where)).value = _block_values(r, rate)
+        first, last = BLOCK_AMOUNTS
+        sheet.range(a1(where[0] + first, where[1] + 1) + ":" + a1(where[0] + last, where[1] + 1)).number_format = \
+            AMOUNT_FORMAT
+        _fill_empty_computed(sheet, r, grid)
     _alert(book, f"{len(results)} case(s) beregnet." if results else
            "Projektmappen har ingen caseark. Brug »Ny case« for at oprette et.")
     return results
 
 
-def _formulas(sheet: Any, row: int, cols: Sequence[int]) -> list[bool]:
-    """Which cells of a row hold a formula (one read for the row). Hosts that cannot say (the remote engine,
-    xlwings Lite) report none; there an empty-looking cell is one with no value, which Excel sends for a formula
-    only when it shows an error, and those columns are the unreadable ones, skipped by the caller."""
-    if not cols:
-        return []
+def _fill_empty_computed(sheet: Any, r: CaseResult, grid: list[list[Any]]) -> None:
+    """Python's yearly figures in the computed rows' empty cells: one write per rectangle of empty cells (the same
+    years empty in neighbouring computed rows go together)."""
+    case = r.case
+    series = {"investment": r.figures.investment, "saving_total": r.figures.saving, "net": r.figures.net,
+              "cumulative": r.figures.cumulative}
+    rows = [(case.rows[key], series[key]) for key in COMPUTED_ROWS if key in case.rows]
+    if not rows or not case.year_cols:
+        return
+    formulas = _formulas(sheet, [row.row for row, _ in rows], case.year_cols)
+    runs: list[tuple[int, int, int, list[float]]] = []  # (sheet row, first year index, last year index, values)
+    for row, values in sorted(rows, key=lambda x: x[0].row):
+        empty = [i for i, v in enumerate(row.values)
+                 if v is None and i not in case.unreadable and not formulas.get((row.row, case.year_cols[i]))
+                 and _cell(grid, row.row, case.year_cols[i]) in ("", None)]
+        for start, stop in _contiguous(empty):
+            runs.append((row.row, start, stop, [values[i] / case.factor for i in range(start, stop + 1)]))
+    blocks: list[list[Any]] = []  # [first sheet row, start, stop, rows of values]
+    for sheet_row, start, stop, values in runs:
+        last = blocks[-1] if blocks else None
+        if last and last[1] == start and last[2] == stop and last[0] + len(last[3]) == sheet_row:
+            last[3].append(values)
+        else:
+            blocks.append([sheet_row, start, stop, [values]])
+    for sheet_row, start, _, values in blocks:
+        sheet.range(a1(sheet_row, case.year_cols[start])).value = values
+
+
+def _formulas(sheet: Any, rows: Sequence[int], cols: Sequence[int]) -> dict[tuple[int, int], bool]:
+    """Which cells of the computed rows hold a formula: one read of the rectangle they span. Hosts that cannot say
+    (the remote engine, xlwings Lite) report none; there an empty-looking cell is one with no value, which Excel
+    sends for a formula only when it shows an error, and those columns are the unreadable ones, skipped by the
+    caller."""
+    top, bottom, left, right = min(rows), max(rows), cols[0], cols[-1]
     try:
-        found = sheet.range(a1(row, cols[0]) + ":" + a1(row, cols[-1])).options(ndim=2).formula
+        found = sheet.range(a1(top, left) + ":" + a1(bottom, right)).options(ndim=2).formula
     except (NotImplementedError, AttributeError):
-        return [False] * len(cols)
-    cells = found[0] if found and isinstance(found[0], (list, tuple)) else found
-    first = cols[0]
-    return [isinstance(cells[c - first], str) and cells[c - first].startswith("=") for c in cols]
+        return {}
+    if not isinstance(found, (list, tuple)):
+        found = [[found]]  # one cell
+    elif found and not isinstance(found[0], (list, tuple)):
+        found = [found] if top == bottom else [[v] for v in found]  # one row, or one column
+    out = {}
+    for r in rows:
+        line = found[r - top] if found and r - top < len(found) else ()
+        for c in cols:
+            text = line[c - left] if c - left < len(line) else None
+            out[(r, c)] = isinstance(text, str) and text.startswith("=")
+    return out
 
 
 def _contiguous(indexes: Sequence[int]) -> list[tuple[int, int]]:
