@@ -25,6 +25,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl import load_workbook
 
 from conftest import SAMPLES
@@ -611,3 +612,80 @@ def test_button_without_a_file(tmp_path):
     assert buttons.compare_with_file(book, str(tmp_path / "findes-ikke.xlsx")) is None
     assert [a["args"][0] for a in remote.actions(book) if a["func"] == "alert"] == [
         f"Filen findes ikke: {tmp_path / 'findes-ikke.xlsx'}"]
+
+
+# --- pairs made with tests/habits.py ----------------------------------------------------------------------------------
+
+def test_stacked_cases_each_compared_on_their_own(tmp_path):
+    """Two cases stacked on one sheet; in the new version their order is swapped and case 2's gain in 2029 went
+    from 800 to 500 (1.000 kr.): only case 2 changed, at its own cell in each version."""
+    from dataclasses import replace
+
+    from habits import CaseSpec, Line, base_lines, stacked, write_book
+
+    one = CaseSpec(case_nr="1", title="Velfærdsteknologi")
+    lines = base_lines()
+    two = CaseSpec(case_nr="2", title="Digital post", area="Administration", lines=lines)
+    lowered = [Line(x.label, [500 if (x.kind == "gain" and i == 3) else v for i, v in enumerate(x.values)], x.kind)
+               for x in lines]
+    old = write_book(tmp_path / "gammel.xlsx", [("Cases", stacked([one, two]))])
+    new = write_book(tmp_path / "ny.xlsx", [("Cases", stacked([replace(two, lines=lowered), one]))])
+    _, d = diff_json(old.path, new.path)
+    assert [(c["kind"], c["case_nr"]) for c in d["cases"]] == [("changed", "2")]
+    (change,) = d["cases"][0]["changes"]
+    assert (change["field"], change["year"], change["old"], change["new"], change["difference"]) == (
+        "Gevinst", 2029, 800_000, 500_000, -300_000)
+    assert change["old_cell"] == old.layout("2").cell("Gevinst", 3)
+    assert change["new_cell"] == new.layout("2").cell("Gevinst", 3)
+    assert change["old_cell"] != change["new_cell"]
+    assert d["findings"] == {"appeared": [], "disappeared": []}
+
+
+def test_two_rows_of_one_label_are_matched_in_order(tmp_path):
+    """Two rows named "Gevinst": the second one's 2027 amount from 100 to 150 (1.000 kr.) is a change of the second
+    row, at its own cell."""
+    from habits import CaseSpec, Line, base_lines, one_case
+
+    def spec(second: float) -> CaseSpec:
+        return CaseSpec(lines=base_lines() + [Line("Gevinst", [0, second, 100, 100, 100, 100], "gain")])
+
+    old = one_case(tmp_path / "gammel.xlsx", spec(100))
+    new = one_case(tmp_path / "ny.xlsx", spec(150))
+    _, d = diff_json(old.path, new.path)
+    (change,) = d["cases"][0]["changes"]
+    assert (change["field"], change["year"], change["old"], change["new"]) == ("Gevinst", 2027, 100_000, 150_000)
+    ws = load_workbook(new.path)["Case 1"]
+    row = int(change["new_cell"][1:])
+    assert ws[change["new_cell"]].value == 150
+    assert (ws[f"A{row}"].value, ws[f"A{row - 1}"].value) == ("Gevinst", "Gevinst")  # the second of the two
+
+
+UNIT_SCALE = {"kr.": 1000, "1.000 kr.": 1, "mio. kr.": 0.001}  # the base case's amounts are in 1.000 kr.
+
+
+@settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(label_col=st.sampled_from([1, 2, 4]), top=st.sampled_from([1, 3, 8]), unit=st.sampled_from(list(UNIT_SCALE)),
+       row_unit=st.booleans(), totals=st.sampled_from(["typed", "blank", "formula", "none"]),
+       sheet=st.sampled_from(["Case 1", "Velfærd (rev)", "Ark2"]))
+def test_any_relayout_of_a_case_is_no_change_of_amount(tmp_path_factory, label_col, top, unit, row_unit, totals,
+                                                       sheet):
+    """The base case typed anywhere on a sheet of any name, in any unit (same amounts in kr.), with its totals typed,
+    blank, as formulas or left out, the unit in the row labels or not: no amount or field changes; a change of unit
+    when the unit changed, and nothing else."""
+    from habits import CaseSpec, Line, base_lines, one_case
+
+    tmp = tmp_path_factory.mktemp("relayout")
+    scale = UNIT_SCALE[unit]
+    lines = [Line(x.label, [v * scale for v in x.values], x.kind) for x in base_lines()]
+    old = one_case(tmp / "gammel.xlsx", CaseSpec())
+    new = one_case(tmp / "ny.xlsx", CaseSpec(unit=unit, lines=lines, label_col=label_col, top=top, totals=totals,
+                                             row_unit=unit if row_unit else None), sheet=sheet)
+    code, d = diff_json(old.path, new.path)
+    changes = [x for c in d["cases"] for x in c["changes"]]
+    if unit == "1.000 kr.":
+        assert d["cases"] == [], changes
+    else:
+        assert [(c["kind"], c["case_nr"]) for c in d["cases"]] == [("changed", "1")]
+        assert [(x["kind"], x["old"], x["new"]) for x in changes] == [("unit", "1.000 kr.", unit)]
+        assert all(old == new for old, new in d["cases"][0]["figures"].values())
+    assert d["totals"]["total_net"] == [2_100_000, 2_100_000]
