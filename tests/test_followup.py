@@ -128,3 +128,14 @@ def test_department_sample_follow_up(capsys):
     assert follow["realisation_rate"] == round(430 / 535, 4) and follow["light"] == "gul"
     by_area = {a["area"]: (a["realisation_rate"], a["light"]) for a in follow["by_area"]}
     assert by_area == {"Arbejdsmarked": (round(330 / 335, 4), "grøn"), "Ældre og sundhed": (0.5, "rød")}
+
+
+def test_thresholds_on_the_command_line(capsys):
+    from conftest import SAMPLES
+
+    main(["consolidate", str(SAMPLES / "afdelinger"), "--format", "json", "--green-from", "45 %",
+          "--yellow-from", "0,3"])
+    follow = json.loads(capsys.readouterr().out)["follow_up"]
+    assert follow["light"] == "grøn"  # 80 % ≥ 45 %
+    assert {a["area"]: a["light"] for a in follow["by_area"]} == {"Arbejdsmarked": "grøn", "Ældre og sundhed": "grøn"}
+    assert main(["compute", str(SAMPLES / "afdelinger"), "--yellow-from", "150 %"]) == 2  # not a share: usage error

@@ -12,13 +12,15 @@ from .compute import DEFAULT_RATE
 from .consolidate import Consolidation, consolidate
 from .findings import finding
 from .pipeline import check_files
+from .followup import Thresholds
 from .summary import iter_summary_layouts, summary_layouts
 
 
 def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: int | None = None,
                       rate: float = DEFAULT_RATE, lang: str = "da", jobs: int | None = None,
                       on_files: Callable[[int], None] | None = None,
-                      progress: Callable[[int], None] | None = None) -> Consolidation:
+                      progress: Callable[[int], None] | None = None,
+                      thresholds: Thresholds | None = None) -> Consolidation:
     """Folders and files in, one consolidated workbook out (written atomically when `output` is given)."""
     files, found = find_workbooks(inputs)
     if output is not None:
@@ -26,7 +28,7 @@ def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: in
         files = [f for f in files if _resolved(f) != out]  # never read our own previous output
     if on_files:
         on_files(len(files))
-    result = add_search(check_many(files, rate, jobs, progress), found)
+    result = add_search(check_many(files, rate, jobs, progress, thresholds), found)
     c = consolidate(result, cutoff_year)
     if output is not None:
         from .xlsx import write_book
@@ -45,7 +47,7 @@ def _resolved(path: str) -> Path | None:
 
 
 def consolidate_in_place(path: str, cutoff_year: int | None = None, rate: float = DEFAULT_RATE,
-                         lang: str = "da") -> tuple[Consolidation, bool]:
+                         lang: str = "da", thresholds: Thresholds | None = None) -> tuple[Consolidation, bool]:
     """xlpy's sheets (Overblik, Nøgletal, Pr. år, Pr. område, Fejl) added to or replaced in `path`, as an edit of
     its package: every part xlpy did not make keeps its bytes (inplace.py). Returns the consolidation and whether
     the file was written; when it was not, a finding says why (a sheet of one of xlpy's names that xlpy did not
@@ -54,7 +56,7 @@ def consolidate_in_place(path: str, cutoff_year: int | None = None, rate: float 
     from .package import PackageError
     from .read import sniff
 
-    result = check_files([path], rate)
+    result = check_files([path], rate, thresholds=thresholds)
     c = consolidate(result, cutoff_year)
     if not result.files_read:
         return c, False

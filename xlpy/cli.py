@@ -32,6 +32,7 @@ TEXTS = {
                     "procent som 3,5 %",
         "bad_rate_hint": " (mente du »{value} %«?)",
         "bad_year": "ugyldigt årstal »{value}«: skriv et år fra {low} til {high}",
+        "bad_share": "ugyldig andel »{value}«: skriv en brøk fra 0 til 1 som 0,9 eller en procent som 90 %",
         "bad_jobs": "ugyldigt antal processer »{value}«: skriv et helt tal på mindst 1",
         "not_xlsx": "skabelonen er en .xlsx-projektmappe: skriv en sti, der ender på .xlsx (ikke »{value}«)",
         "in_place_one": "--in-place tager præcis én projektmappe",
@@ -54,6 +55,13 @@ TEXTS = {
         "diff_mixed": "diff sammenligner to projektmapper eller to mapper, ikke en fil med en mappe ({old}, {new})",
         "diff_not_xlsx": "ændringerne skrives i en .xlsx-projektmappe: skriv en sti, der ender på .xlsx (ikke »{value}«)",
         "diff_output_inside": "-o må ikke være en af de to versioner eller ligge i deres mapper ({path})",
+        "report_not_pptx": "beslutningsoplægget er en PowerPoint-fil: skriv en sti, der ender på .pptx "
+                           "(ikke »{value}«)",
+        "report_template": "--template: {reason}",
+        "report_written": "Beslutningsoplægget er skrevet til {path} ({slides} dias).",
+        "report_pdf": "PDF'en er skrevet til {path}.",
+        "report_png": "{count} billeder af diasene er skrevet til {path}.",
+        "report_not_rendered": "Ingen PDF/PNG: {reason}.",
     },
     "en": {
         "no_findings": "No findings.",
@@ -72,6 +80,7 @@ TEXTS = {
                     "or a percentage such as 3.5% or 3,5 %",
         "bad_rate_hint": " (did you mean »{value} %«?)",
         "bad_year": "invalid year »{value}«: give a year from {low} to {high}",
+        "bad_share": "invalid share »{value}«: give a fraction from 0 to 1 such as 0.9 or a percentage such as 90 %",
         "bad_jobs": "invalid number of processes »{value}«: give a whole number of at least 1",
         "not_xlsx": "the template is an .xlsx workbook: give a path ending in .xlsx (not »{value}«)",
         "in_place_one": "--in-place takes exactly one workbook",
@@ -93,6 +102,12 @@ TEXTS = {
         "diff_mixed": "diff compares two workbooks or two folders, not a file with a folder ({old}, {new})",
         "diff_not_xlsx": "the changes are written to an .xlsx workbook: give a path ending in .xlsx (not »{value}«)",
         "diff_output_inside": "-o must not be one of the two versions or lie in their folders ({path})",
+        "report_not_pptx": "the decision paper is a PowerPoint file: give a path ending in .pptx (not »{value}«)",
+        "report_template": "--template: {reason}",
+        "report_written": "The decision paper is written to {path} ({slides} slides).",
+        "report_pdf": "The PDF is written to {path}.",
+        "report_png": "{count} images of the slides are written to {path}.",
+        "report_not_rendered": "No PDF/PNG: {reason}.",
     },
 }
 
@@ -142,6 +157,39 @@ def _rate_type(lang: str):
     return rate
 
 
+def _share_type(lang: str):
+    """--green-from / --yellow-from: a share as a fraction ("0.9", "0,9") or a percentage ("90 %", "90%")."""
+
+    def share(text: str) -> float:
+        body = _PERCENT.sub("", text.strip())
+        if _RATE.fullmatch(body):
+            value = float(body.replace(",", "."))
+            value = value / 100 if _PERCENT.search(text) or value > 1 else value
+            if 0 <= value <= 1:
+                return value
+        raise argparse.ArgumentTypeError(TEXTS[lang]["bad_share"].format(value=text))
+
+    return share
+
+
+def _thresholds(args):
+    """The follow-up light's thresholds from --green-from/--yellow-from (None: the workbook's Lister sheet or the
+    defaults decide)."""
+    from .followup import GREEN, YELLOW, Thresholds
+
+    green, yellow = getattr(args, "green_from", None), getattr(args, "yellow_from", None)
+    if green is None and yellow is None:
+        return None
+    return Thresholds(GREEN if green is None else green, YELLOW if yellow is None else yellow)
+
+
+def _add_thresholds(p, lang: str) -> None:
+    p.add_argument("--green-from", type=_share_type(lang), metavar="SHARE",
+                   help="follow-up: realisation rate from which the light is green (default 90 %%, or the Lister sheet)")
+    p.add_argument("--yellow-from", type=_share_type(lang), metavar="SHARE",
+                   help="follow-up: realisation rate from which the light is yellow (default 60 %%)")
+
+
 def _year_type(lang: str):
     def year(text: str) -> int:
         try:
@@ -166,6 +214,15 @@ def _jobs_type(lang: str):
         return value
 
     return jobs
+
+
+def _pptx_type(lang: str):
+    def pptx(text: str) -> str:
+        if not text.lower().endswith(".pptx"):
+            raise argparse.ArgumentTypeError(TEXTS[lang]["report_not_pptx"].format(value=text))
+        return text
+
+    return pptx
 
 
 def _diff_xlsx_type(lang: str):
@@ -218,12 +275,14 @@ def _parser(lang: str = "da") -> argparse.ArgumentParser:
     _common(v, top=False)
     v.add_argument("--mark", action="store_true",
                    help="write a 'Fejl' sheet and highlights into each workbook (replaces earlier marks)")
+    _add_thresholds(v, lang)
 
     c = sub.add_parser("compute", help="compute every case's figures", lang=lang)
     c.add_argument("files", nargs="+", metavar="FILE_OR_DIR")
     c.add_argument("--format", choices=("table", "json"), default="table")
     _common(c, top=False)
     c.add_argument("--rate", type=_rate_type(lang), default=DEFAULT_RATE, metavar="RATE", help=rate_help)
+    _add_thresholds(c, lang)
 
     k = sub.add_parser("consolidate", help="summary sheets for one workbook or a folder of department workbooks",
                        lang=lang)
@@ -239,6 +298,7 @@ def _parser(lang: str = "da") -> argparse.ArgumentParser:
     k.add_argument("--rate", type=_rate_type(lang), default=DEFAULT_RATE, metavar="RATE", help=rate_help)
     k.add_argument("--jobs", type=_jobs_type(lang), default=None, metavar="N",
                    help="worker processes for reading (default: CPU count)")
+    _add_thresholds(k, lang)
 
     t = sub.add_parser("template", help="write the blank case template", lang=lang)
     t.add_argument("-o", "--output", required=True, type=_xlsx_type(lang), metavar="PATH.xlsx")
@@ -258,7 +318,22 @@ def _parser(lang: str = "da") -> argparse.ArgumentParser:
     w.add_argument("-o", "--output", required=True, metavar="PATH.xlsm")
     w.add_argument("--interpreter", metavar="PATH", help="Python interpreter for RunPython (xlwings.conf)")
     w.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
-    p.subcommands = {"validate": v, "compute": c, "consolidate": k, "template": t, "build-workbook": w, "diff": d}
+    r = sub.add_parser("report", help="the committee's decision paper as a PowerPoint deck", lang=lang)
+    r.add_argument("inputs", nargs="+", metavar="DIR_OR_FILE")
+    r.add_argument("-o", "--output", required=True, type=_pptx_type(lang), metavar="OUT.pptx")
+    r.add_argument("--template", metavar="TEMPLATE.potx",
+                   help="the municipality's PowerPoint template (.potx or .pptx): its design, layouts and colours")
+    r.add_argument("--pdf", action="store_true", help="also write OUT.pdf (needs LibreOffice)")
+    r.add_argument("--png", metavar="DIR", help="also render each slide as a PNG into DIR, for review "
+                                                "(needs LibreOffice and pdftoppm)")
+    _common(r, top=False)
+    r.add_argument("--cutoff-year", type=_year_type(lang), metavar="Y",
+                   help=f"key figures also up to and including this year ({YEARS[0]}–{YEARS[1]})")
+    r.add_argument("--rate", type=_rate_type(lang), default=DEFAULT_RATE, metavar="RATE", help=rate_help)
+    r.add_argument("--jobs", type=_jobs_type(lang), default=None, metavar="N",
+                   help="worker processes for reading (default: CPU count)")
+    p.subcommands = {"validate": v, "compute": c, "consolidate": k, "template": t, "build-workbook": w, "diff": d,
+                     "report": r}
     return p
 
 
@@ -295,7 +370,7 @@ def cmd_validate(args) -> int:
     from .collect import check_inputs
     from .findings import has_errors
 
-    result = check_inputs(args.files)
+    result = check_inputs(args.files, thresholds=_thresholds(args))
     findings = result.sorted_findings()
     if args.mark:
         from .mark import mark_file
@@ -328,7 +403,7 @@ def cmd_compute(args) -> int:
     from .collect import check_inputs
     from .numbers import grouped
 
-    result = check_inputs(args.files, args.rate)
+    result = check_inputs(args.files, args.rate, thresholds=_thresholds(args))
     if args.format == "json":
         json.dump([r.to_dict() for r in result.cases], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -381,14 +456,19 @@ def cmd_consolidate(args) -> int:
     from .findings import has_errors
 
     if args.in_place:
-        c, written = consolidate_in_place(args.inputs[0], args.cutoff_year, args.rate, args.lang)
+        c, written = consolidate_in_place(args.inputs[0], args.cutoff_year, args.rate, args.lang,
+                                          thresholds=_thresholds(args))
     else:
         with _progress(args.format == "table", args.lang) as (on_files, advance):
             c = consolidate_files(args.inputs, args.output, args.cutoff_year, args.rate, args.lang, args.jobs,
-                                  on_files, advance)
+                                  on_files, advance, thresholds=_thresholds(args))
         written = args.output is not None
     if args.format == "json":
         out = key_figures_json(c)
+        lights = _thresholds(args)
+        if lights is not None:  # the portfolio's lights by the thresholds given on the command line
+            for totals in (out["follow_up"], *out["follow_up"]["by_area"]):
+                totals["light"] = lights.light(totals["realisation_rate"])
         out["output"] = (args.inputs[0] if args.in_place else args.output) if written else None
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -530,8 +610,54 @@ def _diff_usage(args, usage) -> None:
                 usage.error(text["diff_output_inside"].format(path=args.output))
 
 
+def cmd_report(args) -> int:
+    """The decision paper: consolidate, write the deck (and its PDF and PNGs when asked). Exit 0 = no fejl, 1 = fejl
+    found or a PDF/PNG that could not be made (the deck is written either way), 2 = a template that cannot be used."""
+    import os
+    import tempfile
+
+    from .batch import consolidate_files
+    from .findings import has_errors
+    from .write.deck import TemplateError, open_template, write_deck
+    from .write.pdf import RenderError, to_pdf, to_png
+
+    text = TEXTS[args.lang]
+    try:
+        open_template(args.template)  # a template that cannot be used stops the run before the reading
+        with _progress(True, args.lang) as (on_files, advance):
+            c = consolidate_files(args.inputs, None, args.cutoff_year, args.rate, args.lang, args.jobs, on_files,
+                                  advance)
+        deck = write_deck(args.output, c, args.template)
+    except TemplateError as exc:
+        print(f"xlpy report: {text['usage_error']}: "
+              f"{text['report_template'].format(reason=exc.text(args.lang))}", file=sys.stderr)
+        return EXIT_USAGE
+    console = _console()
+    _print_consolidation(c, argparse.Namespace(lang=args.lang, in_place=False, inputs=args.inputs, output=None),
+                         console, False)
+    say = lambda line: console.print(line, markup=False, highlight=False)  # noqa: E731
+    say(text["report_written"].format(path=args.output, slides=len(deck.slides)))
+    rendered = True
+    if args.pdf or args.png:
+        stem = os.path.splitext(os.path.basename(args.output))[0]
+        try:
+            with tempfile.TemporaryDirectory(prefix="xlpy-report-") as tmp:
+                pdf = os.path.splitext(args.output)[0] + ".pdf" if args.pdf else os.path.join(tmp, stem + ".pdf")
+                to_pdf(args.output, pdf)
+                if args.pdf:
+                    say(text["report_pdf"].format(path=pdf))
+                if args.png:
+                    images = to_png(pdf, args.png, stem, resolution=100)
+                    say(text["report_png"].format(count=len(images), path=args.png))
+        except RenderError as exc:
+            print(text["report_not_rendered"].format(reason=exc.text(args.lang)), file=sys.stderr)
+            rendered = False
+    return EXIT_FINDINGS if has_errors(c.findings) or not rendered else EXIT_OK
+
+
 COMMANDS = {"validate": cmd_validate, "compute": cmd_compute, "template": cmd_template,
-            "consolidate": cmd_consolidate, "build-workbook": cmd_build_workbook, "diff": cmd_diff}
+            "consolidate": cmd_consolidate, "build-workbook": cmd_build_workbook, "diff": cmd_diff,
+            "report": cmd_report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
