@@ -363,19 +363,39 @@ def test_a_department_file_missing(tmp_path):
         ("computed-rounding", "Socialrådgivere", "E26")]
 
 
-def test_a_file_renamed_and_a_case_moved_to_another_file(tmp_path):
-    """Matched by identity across files: a renamed file (other case, other extension case) and a case moved from one
-    department's workbook to another's are no change."""
+def test_files_renamed_are_no_change(tmp_path):
+    """A file whose name changed only in case is the same file; a file renamed outright is found by its cases (all
+    of them matched from the old file into the new one): a rename, no case added or removed, no change."""
     new = departments(tmp_path)
     (new / "skole_og_dagtilbud.xlsx").rename(new / "Skole_og_Dagtilbud.XLSX")
     (new / "arbejdsmarked.xlsx").rename(new / "arbejdsmarked_v2.xlsx")
     code, d = diff_json(DEPARTMENTS, new)
+    assert code == 0
     assert d["cases"] == []
     assert d["summary"]["unchanged"] == 13
-    statuses = {(f["name"], f["status"]) for f in d["files"]}
-    assert ("Skole_og_Dagtilbud.XLSX", "compared") in statuses
-    assert {("arbejdsmarked_v2.xlsx", "added"), ("arbejdsmarked.xlsx", "removed")} <= statuses
-    assert code == 1  # a file was renamed
+    assert [(f["name"], f["status"], os.path.basename(f["old"])) for f in d["files"]] == [
+        (ÆLDRE, "compared", ÆLDRE), ("arbejdsmarked_v2.xlsx", "renamed", "arbejdsmarked.xlsx"),
+        ("oekonomi_og_digitalisering.xlsx", "compared", "oekonomi_og_digitalisering.xlsx"),
+        ("Skole_og_Dagtilbud.XLSX", "compared", "skole_og_dagtilbud.xlsx")]
+    assert d["findings"] == {"appeared": [], "disappeared": []}
+    _, out, _ = call("diff", DEPARTMENTS, new)
+    assert "omdøbt (før: arbejdsmarked.xlsx)" in out
+
+
+def test_a_file_split_in_two_is_not_a_rename(tmp_path):
+    """Two of a file's three cases moved to a new file: the cases are the same (matched across files), the files
+    are one changed and one added."""
+    new = departments(tmp_path)
+    shutil.copy(new / ÆLDRE, new / "aeldre_2.xlsx")
+    wb = load_workbook(new / ÆLDRE)
+    del wb["Omsorgsteknologi"], wb["Tandpleje"]
+    wb.save(new / ÆLDRE)
+    wb = load_workbook(new / "aeldre_2.xlsx")
+    del wb[VAGTPLAN]
+    wb.save(new / "aeldre_2.xlsx")
+    code, d = diff_json(DEPARTMENTS, new)
+    assert (code, d["cases"]) == (1, [])
+    assert [(f["name"], f["status"]) for f in d["files"]][:2] == [("aeldre_2.xlsx", "added"), (ÆLDRE, "compared")]
 
 
 def test_a_case_moved_between_workbooks_is_the_same_case(tmp_path):

@@ -49,8 +49,8 @@ WORDS: dict[str, dict[str, Any]] = {
         "findings_title": "Fund, der er kommet til eller forsvundet",
         "files_title": "Filer",
         "file_cols": ("Fil", "Status"),
-        "file_status": {"added": "ny fil", "removed": "fjernet", "not_compared": "ikke sammenlignet: filen kan ikke "
-                                                                                 "læses i {sides}"},
+        "file_status": {"added": "ny fil", "removed": "fjernet", "renamed": "omdøbt (før: {old})",
+                        "not_compared": "ikke sammenlignet: filen kan ikke læses i {sides}"},
         "sides": {"old": "den gamle version", "new": "den nye version"},
         "and": " og ",
         "case_cols": ("Fil", "Nr.", "Titel", "Ændring", "Felt / række", "År", "Før", "Nu", "Forskel"),
@@ -92,8 +92,8 @@ WORDS: dict[str, dict[str, Any]] = {
         "findings_title": "Findings that appeared or disappeared",
         "files_title": "Files",
         "file_cols": ("File", "Status"),
-        "file_status": {"added": "new file", "removed": "removed", "not_compared": "not compared: the file cannot "
-                                                                                  "be read in {sides}"},
+        "file_status": {"added": "new file", "removed": "removed", "renamed": "renamed (was: {old})",
+                        "not_compared": "not compared: the file cannot be read in {sides}"},
         "sides": {"old": "the old version", "new": "the new version"},
         "and": " and ",
         "case_cols": ("File", "No.", "Title", "Change", "Field / row", "Year", "Before", "Now", "Difference"),

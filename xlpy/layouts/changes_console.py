@@ -27,6 +27,7 @@ class TextTable:
 
 STYLE = {1: "green", -1: "red", 0: None}
 KIND_STYLE = {"added": "green", "removed": "red", "changed": "yellow"}
+FILE_STYLE = {"added": "green", "removed": "red", "not_compared": "red"}
 
 
 def _short(text: str, n: int = 40) -> str:
@@ -42,8 +43,9 @@ def console_tables(c: Comparison, lang: str = "da") -> list[TextTable]:
     if files:
         t = TextTable(w["files_title"], w["file_cols"])
         for p in files:
-            status = w["file_status"][p.status].format(sides=w["and"].join(w["sides"][s] for s in p.unreadable))
-            t.rows.append([(p.name, None), (status, "red" if p.status != "added" else "green")])
+            status = w["file_status"][p.status].format(sides=w["and"].join(w["sides"][s] for s in p.unreadable),
+                                                       old=c.old.name_of(p.old) if p.old else "")
+            t.rows.append([(p.name, None), (status, FILE_STYLE.get(p.status))])
         out.append(t)
     if c.cases:
         t = TextTable(w["changes_title"], w["case_cols"], right=frozenset({5, 6, 7, 8}))

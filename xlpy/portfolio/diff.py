@@ -36,7 +36,7 @@ from .casediff import AMOUNT, COUNTED, FIELD, UNIT, Change, compare_cases, row_i
 from .findingdiff import finding_changes
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
-COMPARED, NOT_COMPARED = "compared", "not_compared"
+COMPARED, NOT_COMPARED, RENAMED = "compared", "not_compared", "renamed"
 FIGURES = ("total_investment", "total_saving", "period_net", "return_per_krone", "payback_year", "npv", "complete",
            "in_totals")
 TOTALS = ("cases", "total_investment", "total_saving", "total_net", "return_per_krone", "npv")
@@ -101,7 +101,7 @@ class FilePair:
     old: str | None
     new: str | None
     name: str  # as the comparison shows it (the path inside the folder)
-    status: str  # compared | added | removed | not_compared
+    status: str  # compared | added | removed | not_compared | renamed (a file added and one removed, the same cases)
     unreadable: tuple[str, ...] = ()  # "old", "new": the versions in which the file could not be read
 
     def to_dict(self) -> dict[str, Any]:
@@ -152,7 +152,7 @@ class Comparison:
     @property
     def changed(self) -> bool:
         return bool(self.cases or self.appeared or self.disappeared
-                    or any(p.status != COMPARED for p in self.files)
+                    or any(p.status not in (COMPARED, RENAMED) for p in self.files)
                     or any(old != new for old, new in self.totals.values()))
 
     def to_dict(self, lang: str = "da") -> dict[str, Any]:
@@ -200,6 +200,7 @@ def compare(old: Version, new: Version) -> Comparison:
     pairs += [(o, n, name_new[id(n)]) for o, n in matched]
     pairs += [(None, n, name_new[id(n)]) for n in left_n]
     pairs += [(o, None, old.name_of(o.case.file)) for o in left_o]  # a removed case: where it was
+    files = _renamed(files, matched, left_o, left_n)
 
     changes: list[CaseChange] = []
     unchanged = 0
@@ -221,6 +222,31 @@ def compare(old: Version, new: Version) -> Comparison:
                                 order_new.get(id(c.new), 0) if c.new else order_old.get(id(c.old), 0)))
     appeared, disappeared = finding_changes(old, new, files, pairs)
     return Comparison(old, new, files, changes, unchanged, _totals(old, new), appeared, disappeared)
+
+
+def _renamed(files: list[FilePair], moved: Sequence[tuple[CaseResult, CaseResult]], left_old: Sequence[CaseResult],
+             left_new: Sequence[CaseResult]) -> list[FilePair]:
+    """A file removed and a file added that hold the same cases, every one of them matched from the one to the other,
+    are one file renamed."""
+    removed = {p.old: p for p in files if p.status == REMOVED}
+    added = {p.new: p for p in files if p.status == ADDED}
+    targets: dict[str, set[str]] = defaultdict(set)
+    sources: dict[str, set[str]] = defaultdict(set)
+    for o, n in moved:
+        targets[o.case.file].add(n.case.file)
+        sources[n.case.file].add(o.case.file)
+    unmatched = {r.case.file for r in (*left_old, *left_new)}
+    renames = {}
+    for file, (target, *more) in ((f, sorted(t)) for f, t in targets.items()):
+        if file in removed and target in added and not more and sources[target] == {file} \
+                and file not in unmatched and target not in unmatched:
+            renames[file] = target
+    if not renames:
+        return files
+    gone = set(renames) | set(renames.values())
+    out = [p for p in files if (p.old if p.status == REMOVED else p.new) not in gone]
+    out += [FilePair(o, n, added[n].name, RENAMED) for o, n in renames.items()]
+    return sorted(out, key=lambda p: p.name.casefold())
 
 
 def _by_file(results: Sequence[CaseResult]) -> dict[str, list[CaseResult]]:
