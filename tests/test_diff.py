@@ -709,3 +709,39 @@ def test_any_relayout_of_a_case_is_no_change_of_amount(tmp_path_factory, label_c
         assert [(x["kind"], x["old"], x["new"]) for x in changes] == [("unit", "1.000 kr.", unit)]
         assert all(old == new for old, new in d["cases"][0]["figures"].values())
     assert d["totals"]["total_net"] == [2_100_000, 2_100_000]
+
+
+DIFF_PLACES = ["<SAMPLE>", "<EDITED>", "<DIR>", "<EDITED_DIR>", "<MISSING>", "<EMPTY_DIR>", "<NOT_A_BOOK>"]
+DIFF_OPTIONS = st.lists(st.sampled_from([["--format", "json"], ["--format", "table"], ["--lang", "en"], ["--debug"],
+                                         ["--rate", "3,5 %"], ["--rate", "2"], ["-o", "<OUT>.xlsx"],
+                                         ["-o", "<OUT>.xls"], ["-o", "<EDITED_DIR>/x.xlsx"], ["--frobnicate"]]),
+                        max_size=4)
+
+
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(places=st.lists(st.sampled_from(DIFF_PLACES), min_size=0, max_size=3), options=DIFF_OPTIONS,
+       before=st.booleans())
+def test_no_traceback_from_any_diff_command_line(tmp_path_factory, places, options, before):
+    tmp = tmp_path_factory.mktemp("argv")
+    edited_dir = tmp / "ny"
+    edited_dir.mkdir()
+    shutil.copy(SAMPLES / "eksempel_uden_fejl.xlsx", edited_dir / "eksempel.xlsx")
+    edit(edited_dir / "eksempel.xlsx", load_workbook(edited_dir / "eksempel.xlsx").sheetnames[0], {"B5": "Ny titel"})
+    (tmp / "tom").mkdir()
+    (tmp / "tekst.xlsx").write_text("ikke en projektmappe")
+    where = {"<SAMPLE>": str(SAMPLES / "eksempel_uden_fejl.xlsx"), "<EDITED>": str(edited_dir / "eksempel.xlsx"),
+             "<DIR>": str(DEPARTMENTS), "<EDITED_DIR>": str(edited_dir), "<MISSING>": str(tmp / "findes-ikke"),
+             "<EMPTY_DIR>": str(tmp / "tom"), "<NOT_A_BOOK>": str(tmp / "tekst.xlsx"), "<OUT>": str(tmp / "ud")}
+
+    def place(arg: str) -> str:
+        for key, value in where.items():
+            arg = arg.replace(key, value)
+        return arg
+
+    flat = [place(a) for group in options for a in group]
+    argv = ["diff", *map(place, places), *flat] if not before else [*flat, "diff", *map(place, places)]
+    before_hash = digest(SAMPLES / "afdelinger")
+    code, out, err = call(*argv)
+    assert code in (0, 1, 2), (argv, out, err)
+    assert "Traceback" not in out + err, argv
+    assert digest(SAMPLES / "afdelinger") == before_hash
