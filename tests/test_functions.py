@@ -18,7 +18,7 @@ import pytest  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from conftest import SAMPLES, require  # noqa: E402
+from conftest import IN_CI, SAMPLES, require  # noqa: E402
 from xlpy.excel import functions as F  # noqa: E402
 from xlpy.findings import Severity  # noqa: E402
 from xlpy.labels import UNITS  # noqa: E402
@@ -67,7 +67,7 @@ def close(a, b):
     return a == pytest.approx(b, rel=1e-12, abs=1e-9)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, derandomize=IN_CI, suppress_health_check=[HealthCheck.too_slow])
 @given(cases())
 def test_functions_give_the_batch_figures(case):
     """Each function, given the ranges of a case sheet, gives the figure `xlpy consolidate` computes for that sheet."""
@@ -88,7 +88,7 @@ def test_functions_give_the_batch_figures(case):
     assert close(F.XLPY_FULD_INDFASNING(row(saving), unit), f.full_phase_in_saving / factor)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, derandomize=IN_CI)
 @given(st.lists(st.integers(-10**7, 10**7), min_size=1, max_size=12), st.integers(1, 99))
 def test_functions_against_plain_arithmetic(whole_kr, rate_pct):
     """Exact arithmetic (fractions) on whole kroner: net, running sum, NPV, payback by its definition."""
