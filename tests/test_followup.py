@@ -141,3 +141,30 @@ def test_thresholds_on_the_command_line(capsys):
     with pytest.raises(SystemExit) as exit_:  # not a share: a usage error, as argparse reports it
         main(["compute", str(SAMPLES / "afdelinger"), "--yellow-from", "150 %"])
     assert exit_.value.code == 2
+
+
+def test_follow_up_sheet_recalculates_in_libreoffice(tmp_path):
+    """The Opfølgning sheet of the department sample: LibreOffice recalculates its formulas to Python's figures
+    (AM-1: 330 − 335 = −5, 98,5 %; ÆS-1: 100 − 200 = −100, 50 %; all: 430 of 535), and the rate column carries
+    Excel's traffic-light icon set."""
+    import shutil
+    import zipfile
+
+    from conftest import SAMPLES, require
+    from libreoffice import recalc_values
+
+    from xlpy.batch import consolidate_files
+
+    require(shutil.which("soffice") is not None, "LibreOffice (soffice) is not installed")
+    out = tmp_path / "overblik.xlsx"
+    consolidate_files([str(SAMPLES / "afdelinger")], str(out))
+    grid = recalc_values(out)["Opfølgning"]
+    rows = {r[0]: r for r in grid if r and r[0] not in ("", None)}
+    assert (rows["AM-1"][8], rows["AM-1"][9]) == (-5, pytest.approx(330 / 335))
+    assert (rows["ÆS-1"][8], rows["ÆS-1"][9], rows["ÆS-1"][10]) == (-100, 0.5, "rød")
+    assert (rows["I alt"][6], rows["I alt"][7], rows["I alt"][9]) == (535, 430, pytest.approx(430 / 535))
+    with zipfile.ZipFile(out) as z:
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    # the default icon set (3 traffic lights), green from 0,9 and yellow from 0,6
+    assert any('<cfRule type="iconSet"' in x and '<cfvo type="num" val="0.9"/>' in x and
+               '<cfvo type="num" val="0.6"/>' in x for x in sheets)

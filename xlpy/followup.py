@@ -42,6 +42,7 @@ class FollowUp:
     light: str | None
     saving_to_come: float  # expected gain after the follow-up year
     reason: str  # Forklaring på afvigelse, as typed
+    saving_by_year: tuple[tuple[int, float], ...] = ()  # realised gain by year (kr.), up to the follow-up year
 
     @property
     def deviation(self) -> float:
@@ -121,6 +122,9 @@ def follow_up(case: Case, figures: Figures, thresholds: Thresholds = Thresholds(
         light=thresholds.light(rate),
         saving_to_come=round(sum(s for y, s in zip(figures.years, figures.saving) if y > year), 2),
         reason=case.text("deviation_reason"),
+        saving_by_year=tuple((figures.years[i], round(sum((r.values[i] or 0.0) * factor for r in rows
+                                                          if r.key == "realised_saving" and i < len(r.values)), 2))
+                             for i in upto),
     )
 
 

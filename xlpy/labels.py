@@ -274,4 +274,5 @@ GUIDE_SHEET = "Vejledning"
 FINDINGS_SHEET = "Fejl"
 MARKS_SHEET = "xlpy_markeringer"  # hidden: where Validér remembers what each highlighted cell looked like
 SUMMARY_SHEETS = ("Overblik", "Nøgletal", "Pr. år", "Pr. område", FINDINGS_SHEET)
-NOT_CASE_SHEETS = {normalise(x) for x in (LISTS_SHEET, GUIDE_SHEET, MARKS_SHEET, *SUMMARY_SHEETS)}
+FOLLOW_UP_SHEET = "Opfølgning"  # written beside the summary sheets once a case has realised figures
+NOT_CASE_SHEETS = {normalise(x) for x in (LISTS_SHEET, GUIDE_SHEET, MARKS_SHEET, FOLLOW_UP_SHEET, *SUMMARY_SHEETS)}

@@ -74,6 +74,7 @@ STYLES: dict[str, Style] = {
     "ratio": Style(number_format=RATIO_FORMAT),
     "mio": Style(number_format=MIO_FORMAT),
     "integer": Style(number_format="#,##0"),
+    "percent": Style(number_format="0%"),
     "subtitle": Style(bold=True, size=12),
     "year": Style(number_format=YEAR_FORMAT),
     "text": Style(),
@@ -143,6 +144,16 @@ class Chart:
 
 
 @dataclass
+class IconSet:
+    """Excel's own traffic-light icon set on a range of shares (A1 notation): green from `green`, yellow from
+    `yellow`, red below. A conditional format, so it stays live when people edit the cells."""
+
+    ref: str
+    green: float
+    yellow: float
+
+
+@dataclass
 class TableTotals:
     """The totals row of the sheet's Excel Table, right below its last data row. Its cells are ordinary cells of the
     layout (text, and Formulas with the values Python computed); `formulas` names the columns (0-based) whose
@@ -170,6 +181,7 @@ class SheetLayout:
     print_area: str | None = None  # A1 range printed (default: everything)
     repeat_rows: tuple[int, int] | None = None  # 0-based rows printed at the top of every page
     charts: list[Chart] = field(default_factory=list)
+    icon_sets: list[IconSet] = field(default_factory=list)
 
     def put(self, row: int, col: int, value: Any, style: str = "text", link: str | None = None) -> Cell:
         cell = Cell(row, col, value, style, link)

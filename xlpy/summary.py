@@ -354,6 +354,21 @@ def key_figures_layout(c: "Consolidation", made: str) -> SheetLayout:
         sheet.put(r + i, 0, label, "label")
         sheet.put(r + i, 1, value, "integer")
     r += 14
+    followed = [x.follow_up for x in c.results if c.counted(x) and x.follow_up is not None]
+    if followed:  # Realiseret til dato: the cases with realised figures, each to its own follow-up year
+        expected = sum(f.expected_saving for f in followed)
+        realised = sum(f.realised_saving for f in followed)
+        sheet.put(r, 0, "Realiseret til dato", "subtitle")
+        rows = (("Cases med opfølgning", len(followed), "integer"),
+                ("Forventet gevinst til dato (mio. kr.)", expected / MIO, "mio"),
+                ("Realiseret gevinst til dato (mio. kr.)", realised / MIO, "mio"))
+        for i, (label, value, style) in enumerate(rows, start=1):
+            sheet.put(r + i, 0, label, "label")
+            sheet.put(r + i, 1, value, style)
+        sheet.put(r + 4, 0, "Realiseringsgrad", "label")
+        sheet.put(r + 4, 1, Formula(f'=IF({a1(r + 2, 1)}>0,{a1(r + 3, 1)}/{a1(r + 2, 1)},"–")',
+                                    realised / expected if expected > 0 else "–"), "percent")
+        r += 6
     if c.files_skipped:
         sheet.put(r, 0, "Sprunget over", "header_left")
         sheet.put(r, 1, "Årsag", "header_left")
@@ -498,4 +513,8 @@ def iter_summary_layouts(c: "Consolidation", lang: str = "da", in_book: str | No
     yield key_figures_layout(c, made)
     yield per_year_layout(c, made)
     yield per_area_layout(c, made)
+    if any(r.follow_up is not None for r in c.results):  # the Opfølgning sheet, once a case has realised figures
+        from .layouts.followup import follow_up_layout
+
+        yield follow_up_layout(c, made)
     yield findings_layout(c.findings, made, lang, in_book=in_book, file_links=file_links)

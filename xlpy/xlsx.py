@@ -203,6 +203,10 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
         if v.prompt:
             options["input_message"] = v.prompt
         ws.data_validation(v.ref, options)
+    for icons in layout.icon_sets:  # Excel's traffic lights: green ≥ green, yellow ≥ yellow, red below
+        ws.conditional_format(icons.ref, {"type": "icon_set", "icon_style": "3_traffic_lights",
+                                          "icons": [{"criteria": ">=", "type": "number", "value": icons.green},
+                                                    {"criteria": ">=", "type": "number", "value": icons.yellow}]})
     for chart in layout.charts:
         ws.insert_chart(chart.anchor, _chart(workbook, layout.name, chart),
                         {"x_scale": chart.width_cm / 12.7, "y_scale": chart.height_cm / 7.62})
