@@ -230,6 +230,8 @@ def test_new_case_copies_the_last_case_with_inputs_emptied():
     # Case 5 (copied) has one gain row: rows 21-27 are one-off … cumulative; computed rows get live formulas
     assert written[(25, 1)] == [["=B25-B23", "=C25-C23", "=D25-D23", "=E25-E23", "=F25-F23", "=G25-G23"]]
     assert written[(26, 1)] == [["=B26", "=B27+C26", "=C27+D26", "=D27+E26", "=E27+F26", "=F27+G26"]]
+    # the follow-up rows under the table are kept and emptied (rows 30-31: Realiseret investering, gevinst)
+    assert written[(29, 1)] == written[(30, 1)] == [[""] * 6]
     assert alerts(acts) == ["Arket »Case 6« er oprettet med Case nr. 6."]
 
 

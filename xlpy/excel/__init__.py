@@ -517,6 +517,8 @@ def new_case(book: Any) -> str:
     if cols:
         for row in (*source.input_rows(), *source.subrows):
             sheet.range(a1(row.row, cols[0])).value = [[0] * len(cols)]
+        for row in source.beside:  # realised figures and low/high estimates belong to the other case: emptied
+            sheet.range(a1(row.row, cols[0])).value = [[None] * len(cols)]
         for key, formulas in _computed_formulas(source).items():
             sheet.range(a1(source.rows[key].row, cols[0])).value = [formulas]
     _alert(book, f"Arket »{name}« er oprettet med Case nr. {nr}.")
