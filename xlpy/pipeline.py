@@ -13,7 +13,8 @@ from .followup import FollowUp, Thresholds, follow_up, validate_follow_up
 from .labels import LISTS_SHEET, normalise
 from .model import Case
 from .numbers import as_json_number
-from .parse import is_case_sheet_name, parse_lists, parse_sheet, parse_thresholds
+from .lister import parse_lists, parse_thresholds
+from .parse import is_case_sheet_name, parse_sheet
 from .read import Sheet, read_workbook
 from .validate import duplicate_case_numbers, validate_case
 
