@@ -136,8 +136,8 @@ def _charts(path):
 def test_per_area_has_a_chart_of_net_saving_beside_the_count(afdelinger):
     c, out = afdelinger
     charts = dict(_charts(out))
-    assert set(charts) == {"Årlig fordeling af antal investeringscases efter områder",
-                           "Nettoresultat pr. år efter område (1.000 kr.)"}
+    assert {"Årlig fordeling af antal investeringscases efter områder",
+            "Nettoresultat pr. år efter område (1.000 kr.)"} <= set(charts)  # Pr. område's two (Opfølgning has one)
     ws = load_workbook(out)["Pr. område"]
     net = charts["Nettoresultat pr. år efter område (1.000 kr.)"]
     assert len(net) == len(c.by_area)

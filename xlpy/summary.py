@@ -215,8 +215,9 @@ def _overview_totals(sheet: SheetLayout, c: "Consolidation", row: int) -> TableT
     totals = TableTotals(row)
     sheet.put(row, OVERVIEW_COLUMN["Nr."], "I alt", "total_label")
     totals.labels[OVERVIEW_COLUMN["Nr."]] = "I alt"
-    visible_rows = f'SUMPRODUCT(SUBTOTAL(103,OFFSET({flags}{first},ROW({flags}{first}:{flags}{last})-ROW({flags}{first}),0)),' \
-                   f'--(({flags}{first}:{flags}{last}="{SUMMED[0]}")+({flags}{first}:{flags}{last}="{SUMMED[1]}")))'
+    rows = f"{flags}{first}:{flags}{last}"
+    visible_rows = (f"SUMPRODUCT(SUBTOTAL(103,OFFSET({flags}{first},ROW({rows})-ROW({flags}{first}),0)),"
+                    f'--(({rows}="{SUMMED[0]}")+({rows}="{SUMMED[1]}")))')
     title = Formula(f'={visible_rows}&" cases i summen"', f"{len(counted)} cases i summen")
     sheet.put(row, OVERVIEW_COLUMN["Titel"], title, "total_label")
     totals.formulas[OVERVIEW_COLUMN["Titel"]] = title.text

@@ -12,6 +12,7 @@ units, so a workbook's widths are measured in the same font as its text.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 _CHARS = ("".join(chr(c) for c in range(32, 127)) + "".join(chr(c) for c in range(160, 256))
@@ -71,22 +72,33 @@ def columns(text: str, bold: bool = False) -> float:
     return em(text, bold) / DIGIT
 
 
-def longest_word(text: str, bold: bool = False, unit=columns) -> float:
-    return max((unit(w, bold) for w in text.split()), default=0.0)
+SOFT_BREAK = re.compile(r"(?<=[/-])(?=[^\W\d_])")  # after "/" or "-" before a letter: "og/eller", "RPA-teknologi"
 
 
-def wrap(text: str, width: float, bold: bool = False, unit=columns) -> list[str]:
+def _pieces(word: str, soft: bool) -> list[str]:
+    return SOFT_BREAK.split(word) if soft and ("/" in word or "-" in word) else [word]
+
+
+def longest_word(text: str, bold: bool = False, unit=columns, soft: bool = False) -> float:
+    """The widest word of `text` (with `soft`, the widest piece between the places a word may break: after "/" or
+    "-" before a letter, where slide renderers break lines)."""
+    return max((unit(p, bold) for w in text.split() for p in _pieces(w, soft)), default=0.0)
+
+
+def wrap(text: str, width: float, bold: bool = False, unit=columns, soft: bool = False) -> list[str]:
     """Greedy word wrap of `text` into lines no wider than `width` (in the units of `unit`, a function of
-    (text, bold)). Line breaks in the text are kept. A word wider than a line is broken between characters, the way
-    every renderer does; `fits()` says whether that happens."""
+    (text, bold)). Line breaks in the text are kept; with `soft`, a word may also break after "/" or "-" before a
+    letter. A word wider than a line is broken between characters, the way every renderer does; `fits()` says
+    whether that happens."""
     out: list[str] = []
     space = unit(" ", bold)
     for paragraph in str(text).split("\n"):
         line, used = "", 0.0
-        for word in paragraph.split():
+        for word, glue in ((p, i > 0) for w in paragraph.split() for i, p in enumerate(_pieces(w, soft))):
             w = unit(word, bold)
-            if line and used + space + w <= width:
-                line, used = f"{line} {word}", used + space + w
+            gap = 0.0 if glue else space
+            if line and used + gap + w <= width:
+                line, used = f"{line}{'' if glue else ' '}{word}", used + gap + w
                 continue
             if line:
                 out.append(line)
@@ -103,13 +115,13 @@ def wrap(text: str, width: float, bold: bool = False, unit=columns) -> list[str]
     return out
 
 
-def fits(text: str, width: float, bold: bool = False, unit=columns) -> bool:
+def fits(text: str, width: float, bold: bool = False, unit=columns, soft: bool = False) -> bool:
     """Does every word of `text` fit on a line `width` wide (no word broken)?"""
-    return longest_word(text, bold, unit) <= width
+    return longest_word(text, bold, unit, soft) <= width
 
 
-def lines(text: str, width: float, bold: bool = False, unit=columns) -> int:
-    return len(wrap(text, width, bold, unit))
+def lines(text: str, width: float, bold: bool = False, unit=columns, soft: bool = False) -> int:
+    return len(wrap(text, width, bold, unit, soft))
 
 
 def pt_unit(size: float):

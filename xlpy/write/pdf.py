@@ -32,7 +32,14 @@ TIMEOUT = 240.0
 
 
 class RenderError(RuntimeError):
-    """Why a rendering could not be made, in Danish (shown to the user as it is)."""
+    """Why a rendering could not be made, in Danish and English (shown to the user as it is)."""
+
+    def __init__(self, da: str, en: str | None = None):
+        super().__init__(da)
+        self.da, self.en = da, en or da
+
+    def text(self, lang: str = "da") -> str:
+        return self.en if lang == "en" else self.da
 
 
 def soffice() -> str | None:
@@ -68,7 +75,8 @@ def to_pdf(source: str | os.PathLike[str], target: str | os.PathLike[str], timeo
 
     exe = soffice()
     if exe is None:
-        raise RenderError("LibreOffice (soffice) er ikke installeret, så der kan ikke laves en PDF")
+        raise RenderError("LibreOffice (soffice) er ikke installeret, så der kan ikke laves en PDF",
+                          "LibreOffice (soffice) is not installed, so no PDF can be made")
     source = Path(source)
     with tempfile.TemporaryDirectory(prefix="xlpy-pdf-") as tmp:
         work = Path(tmp)
@@ -94,14 +102,16 @@ def to_pdf(source: str | os.PathLike[str], target: str | os.PathLike[str], timeo
         except subprocess.TimeoutExpired:
             _stop(process)
             process.communicate()
-            raise RenderError(f"LibreOffice blev ikke færdig med PDF'en inden for {timeout:.0f} sekunder") from None
+            raise RenderError(f"LibreOffice blev ikke færdig med PDF'en inden for {timeout:.0f} sekunder",
+                              f"LibreOffice did not finish the PDF within {timeout:.0f} seconds") from None
         finally:
             if process.poll() is None:
                 _stop(process)
         produced = out / "in.pdf"
         if not produced.is_file() or produced.read_bytes()[:5] != b"%PDF-":
             detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"slutkode {process.returncode}"]
-            raise RenderError(f"LibreOffice kunne ikke lave en PDF ({detail[0]})")
+            raise RenderError(f"LibreOffice kunne ikke lave en PDF ({detail[0]})",
+                              f"LibreOffice could not make a PDF ({detail[0]})")
         atomic_write(target, lambda path: shutil.copyfile(produced, path))
     return Path(target)
 
@@ -111,7 +121,8 @@ def to_png(pdf: str | os.PathLike[str], folder: str | os.PathLike[str], stem: st
     """One PNG per page of `pdf` in `folder` (`stem`-01.png, …), with poppler's pdftoppm. Raises RenderError."""
     exe = shutil.which("pdftoppm")
     if exe is None:
-        raise RenderError("pdftoppm (poppler-utils) er ikke installeret, så der kan ikke laves PNG-billeder")
+        raise RenderError("pdftoppm (poppler-utils) er ikke installeret, så der kan ikke laves PNG-billeder",
+                          "pdftoppm (poppler-utils) is not installed, so no PNG images can be made")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob(f"{stem}-*.png"):
@@ -120,5 +131,6 @@ def to_png(pdf: str | os.PathLike[str], folder: str | os.PathLike[str], stem: st
         subprocess.run([exe, "-png", "-r", str(resolution), str(pdf), str(folder / stem)], check=True,
                        timeout=timeout, stdin=subprocess.DEVNULL, capture_output=True)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-        raise RenderError(f"pdftoppm kunne ikke lave billeder af {pdf} ({exc})") from None
+        raise RenderError(f"pdftoppm kunne ikke lave billeder af {pdf} ({exc})",
+                          f"pdftoppm could not render {pdf} ({exc})") from None
     return sorted(folder.glob(f"{stem}-*.png"))
