@@ -9,188 +9,16 @@ points. Every run of text is marked Danish, so PowerPoint checks its spelling as
 
 from __future__ import annotations
 
-import io
 import os
-import zipfile
 from typing import TYPE_CHECKING, Any
 
 from ..layouts.slides import MUTED, Chart, Deck, Page, Para, Slide, Table, Text
-from ..layouts.slides import Box as LayoutBox
+from .template import TemplateError, kind_of, open_template, page_of, pick_layouts
+
+__all__ = ["TemplateError", "open_template", "render", "write_deck"]
 
 if TYPE_CHECKING:
     from ..consolidate import Consolidation
-
-WIDE = 12192000  # 13,333 in: 16:9
-MAX_TEMPLATE = 200 * 1024 * 1024
-TEMPLATE_TYPES = {
-    "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml":
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
-}
-PRESENTATION = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
-
-
-class TemplateError(ValueError):
-    """The template cannot be used; the message says why, in Danish and English."""
-
-    def __init__(self, da: str, en: str | None = None):
-        super().__init__(da)
-        self.da, self.en = da, en or da
-
-    def text(self, lang: str = "da") -> str:
-        return self.en if lang == "en" else self.da
-
-
-NOT_POWERPOINT = ("skabelonen er ikke en PowerPoint-fil (.potx eller .pptx)",
-                  "the template is not a PowerPoint file (.potx or .pptx)")
-
-
-# --- the template --------------------------------------------------------------------------------------------------
-
-def _template_bytes(path: str) -> bytes:
-    """The template's package, a .potx made readable as a presentation; TemplateError for anything else."""
-    if not os.path.isfile(path):
-        raise TemplateError(f"{path} findes ikke eller er ikke en fil", f"{path} does not exist or is not a file")
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_TEMPLATE:
-            raise TemplateError(f"skabelonen er for stor ({size // (1024 * 1024)} MB)",
-                                f"the template is too large ({size // (1024 * 1024)} MB)")
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise TemplateError(f"skabelonen kan ikke læses ({exc.strerror or exc})",
-                            f"the template cannot be read ({exc.strerror or exc})") from None
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise TemplateError(*NOT_POWERPOINT)
-    out = io.BytesIO()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-            names = src.namelist()
-            if "[Content_Types].xml" not in names or "ppt/presentation.xml" not in names:
-                raise TemplateError(*NOT_POWERPOINT)
-            if sum(i.file_size for i in src.infolist()) > 4 * MAX_TEMPLATE:
-                raise TemplateError("skabelonen pakker sig ud til mere, end en præsentation nogensinde fylder",
-                                    "the template unpacks to more than any presentation takes")
-            for info in src.infolist():
-                blob = src.read(info.filename)
-                if info.filename == "[Content_Types].xml":
-                    text = blob.decode("utf-8")
-                    if "macroEnabled" in text:
-                        raise TemplateError("skabelonen indeholder makroer; gem den som .potx eller .pptx uden makroer",
-                                            "the template holds macros; save it as .potx or .pptx without macros")
-                    for old, new in TEMPLATE_TYPES.items():
-                        text = text.replace(old, new)
-                    if PRESENTATION not in text:
-                        raise TemplateError(*NOT_POWERPOINT)
-                    blob = text.encode("utf-8")
-                dst.writestr(info.filename, blob)
-    except (zipfile.BadZipFile, UnicodeDecodeError, EOFError, ValueError) as exc:
-        if isinstance(exc, TemplateError):
-            raise
-        raise TemplateError(f"skabelonen er beskadiget ({exc})", f"the template is damaged ({exc})") from None
-    return out.getvalue()
-
-
-def open_template(path: str | None) -> Any:
-    """A Presentation to build on: the template without its slides, or python-pptx's own in 16:9."""
-    from pptx import Presentation
-
-    if path is None:
-        prs = Presentation()
-        _widen(prs)
-        return prs
-    try:
-        prs = Presentation(io.BytesIO(_template_bytes(path)))
-    except TemplateError:
-        raise
-    except Exception as exc:  # noqa: BLE001 (python-pptx raises many kinds on a damaged package)
-        raise TemplateError(f"den kan ikke åbnes ({type(exc).__name__}: {exc})",
-                            f"it cannot be opened ({type(exc).__name__}: {exc})") from None
-    if not len(prs.slide_layouts):
-        raise TemplateError("skabelonen har ingen layouts", "the template has no layouts")
-    ids = prs.slides._sldIdLst  # the template's own slides go; its masters and layouts stay
-    for sld in list(ids):
-        prs.part.drop_rel(sld.rId)
-        ids.remove(sld)
-    return prs
-
-
-def _widen(prs: Any) -> None:
-    """python-pptx's default template is 4:3; widen it to 16:9, its masters' and layouts' shapes with it."""
-    from pptx.oxml.ns import qn
-
-    factor = WIDE / prs.slide_width
-    prs.slide_width = WIDE
-    for master in prs.slide_masters:
-        for part in [master, *master.slide_layouts]:
-            for shape in part.shapes:
-                xfrm = shape._element.find(f".//{qn('a:xfrm')}")
-                if xfrm is None:
-                    continue
-                off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
-                if off is not None and ext is not None:
-                    off.set("x", str(int(int(off.get("x")) * factor)))
-                    ext.set("cx", str(int(int(ext.get("cx")) * factor)))
-
-
-def _kind(placeholder: Any) -> Any:
-    try:
-        return placeholder.placeholder_format.type
-    except Exception:  # noqa: BLE001
-        return None
-
-
-def _layouts(prs: Any) -> tuple[Any, Any]:
-    """(the title slide's layout, the layout for every other slide: a title and as little else as possible)."""
-    from pptx.enum.shapes import PP_PLACEHOLDER
-
-    title_kinds = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
-    furniture = (PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER)
-    layouts = list(prs.slide_layouts)
-    first = next((lay for lay in layouts if any(_kind(p) == PP_PLACEHOLDER.CENTER_TITLE for p in lay.placeholders)),
-                 layouts[0])
-
-    def extra(lay: Any) -> int:
-        return sum(1 for p in lay.placeholders if _kind(p) not in title_kinds + furniture)
-
-    titled = [lay for lay in layouts if any(_kind(p) == PP_PLACEHOLDER.TITLE for p in lay.placeholders)]
-    body = min(titled, key=extra) if titled else min(layouts, key=extra)
-    return first, body
-
-
-def _cover(prs: Any, layout: Any) -> LayoutBox | None:
-    from pptx.enum.shapes import PP_PLACEHOLDER
-
-    title = next((p for p in layout.placeholders if _kind(p) in (PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.TITLE)),
-                 None)
-    if title is None or not title.width or not title.height:
-        return None
-    return LayoutBox(title.left / 12700, title.top / 12700, title.width / 12700, title.height / 12700)
-
-
-def page_of(prs: Any, layout: Any, first: Any = None) -> Page:
-    """Where titles and content go on the template's layout (and the title slide's title on `first`), in points."""
-    from pptx.enum.shapes import PP_PLACEHOLDER
-
-    width, height = prs.slide_width / 12700, prs.slide_height / 12700
-    default = Page.default(width, height)
-    title = next((p for p in layout.placeholders if _kind(p) == PP_PLACEHOLDER.TITLE), None)
-    box = default.title
-    if title is not None and title.width and title.height:
-        box = LayoutBox(title.left / 12700, title.top / 12700, title.width / 12700, title.height / 12700)
-        if box.w < width * 0.5 or box.bottom > height * 0.4:  # a title beside or under the content: not ours
-            box = default.title
-    footers = [p.top / 12700 for p in layout.placeholders
-               if _kind(p) in (PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER)
-               and p.top is not None and p.top / 12700 > height * 0.7]
-    bottom = min(footers + [height * 0.95]) - 4
-    top = box.bottom + height * 0.02
-    left = max(box.x, width * 0.03)
-    right = min(box.right, width * 0.97)
-    if bottom - top < height * 0.5:  # a template with a tall title: keep room for the content
-        top = height * 0.2
-    cover = _cover(prs, first) if first is not None else None
-    return Page(width, height, box, LayoutBox(left, top, right - left, bottom - top), cover or default.cover)
 
 
 # --- rendering -----------------------------------------------------------------------------------------------------
@@ -386,11 +214,11 @@ def _render_slide(prs: Any, layout: Any, spec: Slide, page: Page) -> Any:
     slide._element.cSld.name = spec.key
     keep = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE) + ((PP_PLACEHOLDER.SUBTITLE,) if spec.subtitle else ())
     for placeholder in list(slide.placeholders):
-        if _kind(placeholder) not in keep:
+        if kind_of(placeholder) not in keep:
             placeholder._element.getparent().remove(placeholder._element)
     _title(slide, spec.title, spec.title_size, page, cover=spec.key == "title")
     if spec.subtitle:
-        target = next((p for p in slide.placeholders if _kind(p) == PP_PLACEHOLDER.SUBTITLE), None)
+        target = next((p for p in slide.placeholders if kind_of(p) == PP_PLACEHOLDER.SUBTITLE), None)
         if target is None:
             b = page.body
             target = slide.shapes.add_textbox(_pt(b.x), _pt(b.y + b.h * 0.45), _pt(b.w), _pt(b.h * 0.4))
@@ -411,7 +239,7 @@ def _render_slide(prs: Any, layout: Any, spec: Slide, page: Page) -> Any:
 
 
 def render(prs: Any, deck: Deck) -> None:
-    first, body = _layouts(prs)
+    first, body = pick_layouts(prs)
     for spec in deck.slides:
         _render_slide(prs, first if spec.key == "title" else body, spec, deck.page)
 
@@ -424,7 +252,7 @@ def write_deck(path: str | os.PathLike[str], c: "Consolidation", template: str |
     from ..xlsx import atomic_write
 
     prs = open_template(template)
-    first, body = _layouts(prs)
+    first, body = pick_layouts(prs)
     deck = deck_layout(c, page_of(prs, body, first))
     render(prs, deck)
     props = prs.core_properties
