@@ -482,3 +482,19 @@ def test_report_writes_pdf_and_png_for_review(tmp_path, capsys):
     images = sorted((tmp_path / "billeder").glob("oplaeg-*.png"))
     assert len(images) == len(Presentation(str(out)).slides)
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in images)
+
+
+def test_no_cases_gives_a_deck_that_says_so(tmp_path):
+    empty = tmp_path / "tom"
+    empty.mkdir()
+    c = consolidate_files([str(empty)], None)
+    out = tmp_path / "oplaeg.pptx"
+    deck = write_deck(out, c)
+    assert_fits(deck)
+    prs = Presentation(str(out))
+    assert [s.name for s in prs.slides] == ["title", "key-figures", "overview-1", "chart-net", "chart-count",
+                                            "problems-1"]
+    assert shape(prs.slides[2], "xlpy:empty").text_frame.text == "Ingen cases fundet."
+    assert shape(prs.slides[1], "xlpy:kf:whole:return").text_frame.paragraphs[0].text == "–"
+    text = "\n".join(texts_of(prs))
+    assert "Der er ingen projektmapper" in text and not re.search(r"\b(None|nan)\b", text)

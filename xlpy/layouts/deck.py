@@ -94,7 +94,8 @@ def key_figure_texts(k: "KeyFigures", period_text: str) -> list[tuple[str, str, 
     return [("investment", millions(k.investment), "investeret"),
             ("saving", millions(k.saving), "i bruttobesparelse"),
             ("net", millions(k.net), "i nettobesparelse"),
-            ("return", f"{ratio(k.return_per_krone)} gange", f"igen giver hver kr., der investeres ({period_text})")]
+            ("return", DASH if k.return_per_krone is None else f"{ratio(k.return_per_krone)} gange",
+             f"igen giver hver kr., der investeres ({period_text})")]
 
 
 def key_figures_slide(c: "Consolidation", page: Page) -> Slide:
@@ -130,6 +131,8 @@ def key_figures_slide(c: "Consolidation", page: Page) -> Slide:
 def what_is_counted(c: "Consolidation") -> str:
     left = c.left_out_counts()
     incomplete = sum(1 for r in c.results if c.counted(r) and not r.figures.complete)
+    if not c.results:
+        return "Der er ingen cases i de projektmapper, der er læst (se det sidste dias)."
     parts = [f"Tallene omfatter {c.whole.cases} af de {len(c.results)} cases i oversigten."]
     out = []
     if left["opgivet"]:
@@ -207,15 +210,17 @@ def overview_slides(c: "Consolidation", page: Page) -> list[Slide]:
     size, everything, widths, heights = chosen
     header_h, body_heights = heights[0], heights[1:]
     pages = paged_rows(body_heights, header_h, room, keep_last=1 if total else 0)
+    if not rows:
+        slide = _titled("overview-1", "Overblik over investeringscases", page)
+        slide.shapes.append(Text(Box(body.x, body.y, body.w, 40), [Para("Ingen cases fundet.", 14, italic=True,
+                                                                        color=MUTED)], name="xlpy:empty"))
+        return [slide]
     slides = []
     for n, indexes in enumerate(pages, start=1):
         title = "Overblik over investeringscases" + (f" ({n} af {len(pages)})" if len(pages) > 1 else "")
         slide = _titled(f"overview-{n}", title, page)
         table_rows = [everything[0]] + [everything[1 + i] for i in indexes]
         table_heights = [header_h] + [body_heights[i] for i in indexes]
-        if not rows:
-            table_rows.append([Cell("Ingen cases fundet.", italic=True)] + [Cell("")] * (len(shown) - 1))
-            table_heights.append(size * 1.2 + 6)
         box = Box(body.x, body.y, body.w, sum(table_heights))
         slide.shapes.append(Table(box, widths, table_heights, table_rows, size, name="xlpy:overview"))
         slide.shapes.append(_note(note, Box(body.x, box.bottom + 4, body.w, note_h)))

@@ -116,6 +116,10 @@ def to_pdf(source: str | os.PathLike[str], target: str | os.PathLike[str], timeo
     return Path(target)
 
 
+def _pages(folder: Path, stem: str) -> list[Path]:
+    return [p for p in folder.glob(f"{stem}-*.png") if p.stem[len(stem) + 1:].isdigit()]
+
+
 def to_png(pdf: str | os.PathLike[str], folder: str | os.PathLike[str], stem: str, resolution: int = 80,
            timeout: float = TIMEOUT) -> list[Path]:
     """One PNG per page of `pdf` in `folder` (`stem`-01.png, …), with poppler's pdftoppm. Raises RenderError."""
@@ -125,7 +129,7 @@ def to_png(pdf: str | os.PathLike[str], folder: str | os.PathLike[str], stem: st
                           "pdftoppm (poppler-utils) is not installed, so no PNG images can be made")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob(f"{stem}-*.png"):
+    for old in _pages(folder, stem):  # an earlier run's images of this deck; nothing else in the folder
         old.unlink()
     try:
         subprocess.run([exe, "-png", "-r", str(resolution), str(pdf), str(folder / stem)], check=True,
@@ -133,4 +137,11 @@ def to_png(pdf: str | os.PathLike[str], folder: str | os.PathLike[str], stem: st
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         raise RenderError(f"pdftoppm kunne ikke lave billeder af {pdf} ({exc})",
                           f"pdftoppm could not render {pdf} ({exc})") from None
-    return sorted(folder.glob(f"{stem}-*.png"))
+    made = sorted(_pages(folder, stem), key=lambda p: int(p.stem[len(stem) + 1:]))
+    out = []
+    for page, path in enumerate(made, start=1):  # stem-01.png … whatever the page count (pdftoppm pads to it)
+        target = folder / f"{stem}-{page:02d}.png"
+        if path != target:
+            path.rename(target)
+        out.append(target)
+    return out
