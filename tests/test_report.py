@@ -23,7 +23,7 @@ from xlpy.casesheet import CaseSpec, Gain, case_sheet, lists_sheet
 from xlpy.cli import main
 from xlpy.layouts import measure
 from xlpy.layouts.deck import deck_layout
-from xlpy.layouts.slides import LINE, Page, Table, Text, wrapped
+from xlpy.layouts.slides import LINE, Chart, Page, Table, Text, wrapped
 from xlpy.numbers import grouped
 from xlpy.write.deck import TemplateError, write_deck
 from xlpy.xlsx import write_book
@@ -498,3 +498,25 @@ def test_no_cases_gives_a_deck_that_says_so(tmp_path):
     assert shape(prs.slides[1], "xlpy:kf:whole:return").text_frame.paragraphs[0].text == "–"
     text = "\n".join(texts_of(prs))
     assert "Der er ingen projektmapper" in text and not re.search(r"\b(None|nan)\b", text)
+
+
+def test_extreme_inputs_give_a_deck(tmp_path):
+    """Words longer than a slide, amounts of thousands of billions, cases eighty years apart: a deck, no error."""
+    specs = [CaseSpec(sheet="A", years=range(2026, 2032), fields={
+        "case_nr": "X" * 300, "title": "Y" * 500, "area": "Z" * 200, "type": "Effektivisering", "period": "2026–2031",
+        "description": "W" * 5000, "department": "V" * 400, "committee": "U" * 100},
+        one_off=[1e12, 0, 0, 0, 0, 0], recurring=[0] * 6, gains=[Gain("Gevinst", [0, 1e13, 0, 0, 0, 0])]),
+        CaseSpec(sheet="B", years=range(2100, 2106), fields={
+            "case_nr": "B-1", "title": "Fremtid", "area": "Ældre", "type": "Effektivisering", "period": "2100–2105"},
+            one_off=[1, 0, 0, 0, 0, 0], recurring=[0] * 6, gains=[Gain("Gevinst", [0, 2, 2, 2, 2, 2])])]
+    write_book(tmp_path / "x.xlsx", [*(case_sheet(s) for s in specs), lists_sheet()])
+    c = consolidate_files([str(tmp_path / "x.xlsx")], None)
+    deck = write_deck(tmp_path / "o.pptx", c)
+    keys = [s.key for s in deck.slides]
+    assert len([k for k in keys if k.startswith("case-")]) == 2
+    net = deck.slides[keys.index("chart-net")]
+    chart = next(s for s in net.shapes if isinstance(s, Chart))
+    assert len(chart.categories) == 80 and chart.box.h > deck.page.body.h * 0.5  # the chart, not a table of 80 years
+    for slide in deck.slides:
+        for s in slide.shapes:
+            assert s.box.h > 0 and s.box.bottom <= deck.page.body.bottom + 0.5, (slide.key, s.name)

@@ -155,6 +155,12 @@ OVERVIEW_HEADERS = ("Nr.", "Udvalg", "Område", "Titel", "Type", "Periode",
 RIGHT = (6, 7)
 
 
+def _cap(value, limit: int) -> str:
+    """A text for the overview, at most `limit` characters (the case's slide has it whole)."""
+    text = clean(value)
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def overview_rows(c: "Consolidation") -> tuple[list[int], list[list[Cell]], list[Cell] | None]:
     """(the columns shown, the rows, the total row). A column no case fills (Udvalg in KL's catalogue) is left out."""
     rows = []
@@ -163,9 +169,9 @@ def overview_rows(c: "Consolidation") -> tuple[list[int], list[list[Cell]], list
         reason = c.left_out.get(id(result))
         muted = reason is not None
         mark = IN_TOTALS.get(reason) if reason else (None if f.complete else INCOMPLETE)
-        cells = [clean(case.case_nr) or DASH, clean(case.text("committee")), clean(case.text("area")),
-                 clean(case.title) or DASH, clean(case.text("type")),
-                 clean(case.text("period")) or (period(f.years[0], f.years[-1]) if f.years else DASH),
+        cells = [_cap(case.case_nr, 24) or DASH, _cap(case.text("committee"), 40), _cap(case.text("area"), 60),
+                 _cap(case.title, 160) or DASH, _cap(case.text("type"), 40),
+                 _cap(case.text("period"), 30) or (period(f.years[0], f.years[-1]) if f.years else DASH),
                  thousands(f.full_phase_in_saving) if f.has_amounts else DASH,
                  thousands(f.period_net) if f.has_amounts else DASH]
         rows.append([Cell(t, italic=muted, color=MUTED if muted else None, align="right" if i in RIGHT else "left",
@@ -205,8 +211,13 @@ def overview_slides(c: "Consolidation", page: Page) -> list[Slide]:
         if sum(heights) <= room:
             chosen = (size, everything, widths, heights)
             break
-    if chosen is None:  # pragma: no cover (eight columns of words always fit a slide at 9 points)
-        raise ValueError("the overview table does not fit a slide")
+    if chosen is None:  # a word longer than a slide is wide (a Case nr. of 200 letters): broken where it must
+        size = 9
+        header = [Cell(OVERVIEW_HEADERS[i], bold=True, align="right" if i in RIGHT else "left", size=size - 1)
+                  for i in shown]
+        everything = [header] + rows + ([total] if total else [])
+        widths = [body.w / len(shown)] * len(shown)
+        chosen = (size, everything, widths, row_heights(everything, widths, size))
     size, everything, widths, heights = chosen
     header_h, body_heights = heights[0], heights[1:]
     pages = paged_rows(body_heights, header_h, room, keep_last=1 if total else 0)
@@ -263,12 +274,14 @@ def net_chart_slide(c: "Consolidation", page: Page) -> Slide:
             f"summerne, fordelt efter område; tabellen summen for alle områder.")
     note_h = _note_height(note, body.w, 10)
     table_h = sum(heights)
-    chart_h = body.h - table_h - note_h - 10
+    with_table = table_h <= body.h * 0.4  # so many years that the table would crowd out the chart: the chart alone
+    chart_h = body.h - note_h - 10 - (table_h if with_table else 0)
     slide.shapes.append(Chart(Box(body.x, body.y, body.w, chart_h), "column_stacked", _years(c),
                               [(clean(area), [v / 1000 for v in totals.net]) for area, totals in c.by_area.items()],
                               name="xlpy:chart:net"))
-    slide.shapes.append(Table(Box(body.x, body.y + chart_h + 6, body.w, table_h), widths, heights, rows, size,
-                              name="xlpy:per-year"))
+    if with_table:
+        slide.shapes.append(Table(Box(body.x, body.y + chart_h + 6, body.w, table_h), widths, heights, rows, size,
+                                  name="xlpy:per-year"))
     slide.shapes.append(_note(note, Box(body.x, body.bottom - note_h, body.w, note_h), 10))
     return slide
 
