@@ -563,7 +563,7 @@ def test_libreoffice_opens_and_recalculates_what_xlpy_wrote(libreoffice_books):
     for written, opened in libreoffice_books:
         lo = libreoffice.read_values(opened)
         python = ooxml.values(written, skip=())
-        assert set(ooxml.XLPY_SHEETS) <= set(lo), written.name
+        assert set(ooxml.ALWAYS_WRITTEN) <= set(lo), written.name
         per_year = lo["Pr. år"]
         header = per_year[1]
         total = header.index("I alt")
@@ -745,7 +745,7 @@ def test_xlpys_sheets_in_place_are_the_sheets_of_a_new_workbook(tmp_path):
     consolidate_files([str(book)], str(new))
     users = frozenset(n for n, _ in ooxml.sheets(ooxml.parts(book)) if n not in ooxml.XLPY_SHEETS)
     in_place, fresh = book_view(book, Ignore(sheets=users)), book_view(new, Ignore(sheets=users))
-    for name in ooxml.XLPY_SHEETS:
+    for name in ooxml.ALWAYS_WRITTEN:
         mine, theirs = in_place["content"][name], fresh["content"][name]
         for key in ("validations", "conditional", "freeze", "tables", "widths"):
             if key == "widths" and name in ("Overblik", "Fejl"):
@@ -757,5 +757,5 @@ def test_xlpys_sheets_in_place_are_the_sheets_of_a_new_workbook(tmp_path):
                 continue  # the "made from" line; links to cells here, to files there; the file named in Fejl
             assert x == y, (name, coord)
     a, b = load_workbook(book), load_workbook(new)
-    for name in ooxml.XLPY_SHEETS:
+    for name in ooxml.ALWAYS_WRITTEN:
         assert (a[name].print_title_rows, a[name].print_area) == (b[name].print_title_rows, b[name].print_area)
