@@ -363,3 +363,22 @@ def test_beregn_on_sheets_whose_computed_rows_are_empty(tmp_path):
     small = action_counts(write_cases(tmp_path / "ti.xlsx", 10))
     large = action_counts(write_cases(tmp_path / "halvtreds.xlsx", 50))
     assert (large["compute"] - small["compute"]) / 40 == 4
+
+
+def test_ribbon_buttons_for_the_budget_round_reach_their_actions(tmp_path, monkeypatch):
+    """"Sammenlign med tidligere version" asks for the earlier file and writes Ændringer; "Lav beslutningsoplæg"
+    writes the deck next to the workbook (with no file chosen: a message, nothing written)."""
+    import xlpy.excel.compare as compare
+    import xlpy.excel.deck as deck
+
+    book = open_remote(SAMPLES / "allerod_2021.xlsx")
+    monkeypatch.setattr(compare, "_ask_file", lambda: str(SAMPLES / "allerod_2021.xlsx"))
+    assert buttons.compare_versions(book) is not None  # the same workbook: compared, nothing changed
+    assert [a["args"][1] for a in actions(book) if a["func"] == "addSheet"] == ["Ændringer"]
+    book = open_remote(SAMPLES / "allerod_2021.xlsx")
+    monkeypatch.setattr(compare, "_ask_file", lambda: None)
+    assert buttons.compare_versions(book) is None
+    assert not [a for a in actions(book) if a["func"] == "addSheet"]
+    book = open_remote(SAMPLES / "allerod_2021.xlsx")
+    monkeypatch.setattr(deck, "_folder", lambda _book: str(tmp_path))
+    assert buttons.decision_paper(book) == str(tmp_path / "allerod_2021 – beslutningsoplæg.pptx")

@@ -21,7 +21,8 @@ from conftest import ROOT, require
 
 WORKBOOK = ROOT / "workbook"
 COMMITTED = WORKBOOK / "xlpy.xlsm"
-EXCEL_FUNCTIONS = ("new_case", "validate", "clear_marks", "compute", "refresh_overview", "collect_departments")
+EXCEL_FUNCTIONS = ("new_case", "validate", "clear_marks", "compute", "refresh_overview", "collect_departments",
+                   "compare_versions", "decision_paper")
 UI_PARTS = {  # part -> (root namespace, package relationship type)
     "customUI/customUI.xml": ("http://schemas.microsoft.com/office/2006/01/customui",
                               "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"),
@@ -92,7 +93,7 @@ def test_every_on_action_names_a_sub_in_the_vba_project(built):
     content = parts(built)
     for part in UI_PARTS:
         actions = on_actions(content[part])
-        assert len(actions) == 6, f"{part}: {actions}"
+        assert len(actions) == 8, f"{part}: {actions}"
         missing = [a for a in actions if a not in defined]
         assert not missing, f"{part}: onAction without a Sub in the VBA project: {missing}"
         for action in actions:
@@ -132,7 +133,8 @@ def test_both_ribbon_parts_say_the_same():
     views = [shape((WORKBOOK / Path(part).name).read_bytes(), ns) for part, (ns, _) in UI_PARTS.items()]
     assert views[0] == views[1]
     labels = [dict(attrs).get("label") for tag, attrs in views[0] if tag == "button"]
-    assert labels == ["Ny case", "Validér", "Ryd markeringer", "Beregn", "Opdatér overblik", "Hent afdelinger"]
+    assert labels == ["Ny case", "Validér", "Ryd markeringer", "Beregn", "Opdatér overblik", "Hent afdelinger",
+                      "Sammenlign med tidligere version", "Lav beslutningsoplæg"]
 
 
 # --------------------------------------------------------------------------- (ii) a complete package

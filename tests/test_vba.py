@@ -232,9 +232,9 @@ def test_the_real_xlwings_module_does_not_load_in_the_interpreter(built):
 
 def test_every_on_action_ends_in_one_runpython_call_of_a_button(vba, built):
     actions = on_actions(built)
-    assert len(actions) == 12 and {a for _, _, a in actions} == {
+    assert len(actions) == 16 and {a for _, _, a in actions} == {
         "xlpy_NyCase", "xlpy_Valider", "xlpy_RydMarkeringer", "xlpy_Beregn", "xlpy_OpdaterOverblik",
-        "xlpy_HentAfdelinger"}
+        "xlpy_HentAfdelinger", "xlpy_Sammenlign", "xlpy_Beslutningsoplaeg"}
     assert ribbon_problems(vba, actions) == []
 
 
@@ -248,7 +248,8 @@ def test_each_recorded_command_runs_its_button(vba, built, monkeypatch):
         monkeypatch.setattr(xlpy.excel, name, lambda *a, _n=name, **k: called.append((_n, a, k)))
     expected = {"xlpy_NyCase": "new_case", "xlpy_Valider": "validate", "xlpy_RydMarkeringer": "clear_marks",
                 "xlpy_Beregn": "compute", "xlpy_OpdaterOverblik": "refresh_overview",
-                "xlpy_HentAfdelinger": "collect_departments"}
+                "xlpy_HentAfdelinger": "collect_departments", "xlpy_Sammenlign": "compare_versions",
+                "xlpy_Beslutningsoplaeg": "decision_paper"}
     for _, control, action in on_actions(built):
         vba.run(action, ribbon_control(control))
         (command,) = vba.recorded(RECORD)

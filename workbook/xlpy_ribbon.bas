@@ -35,3 +35,13 @@ End Sub
 Sub xlpy_HentAfdelinger(control As IRibbonControl)
     RunPython "import xlpy.excel; xlpy.excel.collect_departments()"
 End Sub
+
+' Button: Sammenlign med tidligere version
+Sub xlpy_Sammenlign(control As IRibbonControl)
+    RunPython "import xlpy.excel; xlpy.excel.compare_versions()"
+End Sub
+
+' Button: Lav beslutningsoplaeg
+Sub xlpy_Beslutningsoplaeg(control As IRibbonControl)
+    RunPython "import xlpy.excel; xlpy.excel.decision_paper()"
+End Sub

@@ -549,3 +549,21 @@ def _computed_formulas(case: Any) -> dict[str, list[str]]:
                              f"={a1(rows['cumulative'].row, cols[i - 1])}+{a1(rows['net'].row, c)}"
                              for i, c in enumerate(cols)]
     return out
+
+
+# --- Sammenlign med tidligere version, Lav beslutningsoplæg: their own modules, imported on the click ---------------
+
+@button
+def compare_versions(book: Any) -> Any:
+    """Sammenlign med tidligere version: asks for the earlier file and writes the sheet "Ændringer" (compare.py)."""
+    from .compare import compare_with_file
+
+    return compare_with_file.__wrapped__(book)
+
+
+@button
+def decision_paper(book: Any) -> Any:
+    """Lav beslutningsoplæg: the committee's deck next to the workbook, from its cases (deck.py)."""
+    from .deck import make_deck
+
+    return make_deck.__wrapped__(book)
