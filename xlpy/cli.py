@@ -48,7 +48,7 @@ TEXTS = {
                       "{infos} info.",
         "skipped": "sprunget over",
         "more_findings": "… og {n} flere fejl og advarsler på arket Fejl.",
-        "written_to": "Resultatet er skrevet til {path} (arkene Overblik, Nøgletal, Pr. år, Pr. område, Fejl).",
+        "written_to": "Resultatet er skrevet til {path} (arkene {sheets}).",
         "not_written": "Intet er skrevet i {path} (se fejlen ovenfor).",
         "progress": "Læser projektmapper",
         "diff_missing": "{path} findes ikke",
@@ -95,7 +95,7 @@ TEXTS = {
         "files_line": "{read} file(s) read, {skipped} skipped; {errors} errors, {warnings} warnings, {infos} info.",
         "skipped": "skipped",
         "more_findings": "… and {n} more errors and warnings on the Fejl sheet.",
-        "written_to": "The result is written to {path} (sheets Overblik, Nøgletal, Pr. år, Pr. område, Fejl).",
+        "written_to": "The result is written to {path} (sheets {sheets}).",
         "not_written": "Nothing was written to {path} (see the error above).",
         "progress": "Reading workbooks",
         "diff_missing": "{path} does not exist",
@@ -544,8 +544,13 @@ def _print_consolidation(c, args, console, written: bool) -> None:
             console.print(text["more_findings"].format(n=len(serious) - len(shown)))
     where = args.inputs[0] if args.in_place else args.output
     if where:
-        console.print(text["written_to" if written else "not_written"].format(path=where), markup=False,
-                      highlight=False)
+        from .labels import FINDINGS_SHEET, FOLLOW_UP_SHEET, SUMMARY_SHEETS
+
+        sheets = [n for n in SUMMARY_SHEETS if n != FINDINGS_SHEET]
+        if any(r.follow_up is not None for r in c.results):
+            sheets.append(FOLLOW_UP_SHEET)
+        console.print(text["written_to" if written else "not_written"].format(
+            path=where, sheets=", ".join(sheets + [FINDINGS_SHEET])), markup=False, highlight=False)
 
 
 def cmd_diff(args) -> int:
