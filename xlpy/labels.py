@@ -124,7 +124,12 @@ COST_KEYS = ("one_off", "recurring")
 def row_key(label: object) -> str | None:
     """Which table row a label names: one_off, recurring, saving, investment, saving_total, net, cumulative; "sub"
     for a sub-row ("Heraf løn"), "note" for a row that is not an amount ("Årsværk"); None when not known."""
-    return label_key(label, normalise(label)) if isinstance(label, str) else None
+    return _row_key_of_text(label) if isinstance(label, str) else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _row_key_of_text(label: str) -> str | None:
+    return label_key(label, _normalise(label))
 
 
 # Rows a case sheet may carry beside its table that are never counted in it: the low and high estimates of an input
