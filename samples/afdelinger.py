@@ -111,7 +111,8 @@ def skole_og_dagtilbud() -> list[CaseSpec]:
             "realisability": 2.5, "owner": "Skolechef",
             "description": "Eget skoledagbehandlingstilbud i stedet for køb af pladser. Engangsinvesteringen er "
                            "skønnet til 2–8 mio. kr.; der regnes med 4,0 mio. kr."},
-            one_off=one_off_4, recurring=four["Varig investering"], gains=[Gain("Gevinst", four["Gevinst"])]),
+            one_off=one_off_4, recurring=four["Varig investering"], gains=[Gain("Gevinst", four["Gevinst"])],
+            low={"one_off": [2000]}, high={"one_off": [8000]}),  # the paper's range, in the Usikkerhed rows
         CaseSpec(sheet="Sampasning", years=allerod_years(5), fields={
             **common, "case_nr": "SD-2", "title": "Udvidelse af sampasningsordning i dagtilbud",
             "category": "Tilpasning af ydelser", "type": "Servicereduktion", "period": _period(allerod_years(5)),

@@ -46,6 +46,8 @@ class CaseSpec:
     labels: dict[str, str] = field(default_factory=dict)  # row key -> label as the document prints it
     realised_investment: Sequence[Any] = ()  # follow-up: actual amounts by year (blank = not yet known)
     realised_saving: Sequence[Any] = ()
+    low: dict[str, Sequence[Any]] = field(default_factory=dict)  # three-point estimates: one_off/recurring/saving ->
+    high: dict[str, Sequence[Any]] = field(default_factory=dict)  # amounts by year (blank = as the base)
 
 
 def _list_range(index: int, count: int) -> str:
@@ -210,6 +212,17 @@ def case_sheet(spec: CaseSpec | None = None) -> SheetLayout:
         row += 1
         sheet.put(row, LABEL_COL, METADATA[name][0], "label")
         sheet.put(row, 1, fields.get(name), "input_text")
+    row += 2
+
+    # Uncertainty: low and high estimates of the input rows ("companion rows"); a blank cell is the base
+    sheet.put(row, LABEL_COL, "Usikkerhed (lav/høj, tomt = som basis)", "header_left")
+    gain_label = spec.gains[0].label if spec.gains else row_label("saving")
+    for key, base_label in (("one_off", label("one_off")), ("recurring", label("recurring")), ("saving", gain_label)):
+        for side, values in (("lav", spec.low.get(key, ())), ("høj", spec.high.get(key, ()))):
+            row += 1
+            sheet.put(row, LABEL_COL, f"{base_label} ({side})", "label")
+            for i in range(n):
+                sheet.put(row, first + i, values[i] if i < len(values) else None, "input_amount")
     row += 2
 
     sheet.put(row, 0, "Medregnes = Nej: rækken vises, men indgår ikke i casens resultat "

@@ -82,7 +82,7 @@ def _check_chunk(args: tuple[Sequence[str], float, Thresholds | None]) -> Result
     """In a worker process: check a chunk of files and send back slim cases (metadata and figures, no table)."""
     paths, rate, thresholds = args
     result = check_files(paths, rate, cross_file_checks=False, thresholds=thresholds)
-    result.cases = [CaseResult(r.case.without_table(), r.figures, r.follow_up) for r in result.cases]
+    result.cases = [CaseResult(r.case.without_table(), r.figures, r.follow_up, r.scenarios) for r in result.cases]
     return result
 
 

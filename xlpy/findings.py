@@ -162,8 +162,12 @@ _register("dash-as-zero", INFO,
           "\u00bb{raw}\u00ab læses som 0. Skriv 0 i stedet.",
           "\u00bb{raw}\u00ab is read as 0. Enter 0 instead.")
 _register("range-not-number", ERROR,
-          "Cellen indeholder et interval (\u00bb{raw}\u00ab), men der skal stå ét tal. Casen beregnes uden denne værdi.",
-          "The cell holds a range (\u00bb{raw}\u00ab) where one number is needed. The case is computed without it.")
+          "Cellen indeholder et interval (\u00bb{raw}\u00ab), men der skal stå ét tal. Skriv basisværdien i cellen og "
+          "intervallet i rækkerne for lavt og højt skøn (fx \u00bbGevinst (lav)\u00ab og \u00bbGevinst (høj)\u00ab) under "
+          "tabellen. Casen beregnes uden denne værdi.",
+          "The cell holds a range (\u00bb{raw}\u00ab) where one number is needed. Put the base value in the cell and the "
+          "range in the low and high rows (e.g. \u00bbGevinst (lav)\u00ab and \u00bbGevinst (høj)\u00ab) under the table. "
+          "The case is computed without it.")
 _register("text-in-number", ERROR,
           "Der står tekst (\u00bb{raw}\u00ab) hvor der skal stå et beløb. Casen beregnes uden denne værdi.",
           "The cell holds text (\u00bb{raw}\u00ab) where an amount is needed. The case is computed without it.")
@@ -285,6 +289,23 @@ _register("tables-unclear", ERROR,
 _register("case-abandoned", INFO,
           "Casen har status Opgivet; den vises i Overblik, men indgår ikke i summerne.",
           "The case has status Opgivet (abandoned); it is listed in Overblik but left out of the totals.")
+
+# --- three-point estimates (companion rows "(lav)" / "(høj)") ---------------------------------------------------------
+_register("companion-without-base", ERROR,
+          "Rækken \u00bb{label}\u00ab er et lavt eller højt skøn, men tabellen har ingen inputrække \u00bb{base}\u00ab, som "
+          "skønnet hører til. Giv rækken samme navn som en række i tabellen.",
+          "The row \u00bb{label}\u00ab is a low or high estimate, but the table has no input row \u00bb{base}\u00ab for it "
+          "to belong to. Give the row the same name as a row in the table.")
+_register("companion-low-above-base", ERROR,
+          "Det lave skøn for {year} ({value}) er større end basisværdien i \u00bb{base}\u00ab ({base_value}). Der skal "
+          "gælde lav \u2264 basis \u2264 høj.",
+          "The low estimate for {year} ({value}) is larger than the base value in \u00bb{base}\u00ab ({base_value}). "
+          "Low \u2264 base \u2264 high must hold.")
+_register("companion-high-below-base", ERROR,
+          "Det høje skøn for {year} ({value}) er mindre end basisværdien i \u00bb{base}\u00ab ({base_value}). Der skal "
+          "gælde lav \u2264 basis \u2264 høj.",
+          "The high estimate for {year} ({value}) is smaller than the base value in \u00bb{base}\u00ab ({base_value}). "
+          "Low \u2264 base \u2264 high must hold.")
 
 # --- follow-up (realised figures) --------------------------------------------------------------------------------
 _register("realised-after-follow-up-year", WARNING,

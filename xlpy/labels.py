@@ -136,6 +136,21 @@ def _row_key_of_text(label: str) -> str | None:
 # row ("Gevinst (lav)", "Anlæg (høj)", "lavt skøn") and realised figures for follow-up ("Realiseret gevinst").
 _COMPANION = re.compile(r"\(\s*(?:lav|høj|min|maks|minimum|maksimum|lavt skøn|højt skøn)\s*\)\s*$|"
                         r"[,\-–\s](?:lavt|højt)\s+skøn\s*$|\s(?:minimum|maksimum)\s*$", re.IGNORECASE)
+_LOW_MARK = re.compile(r"\b(?:lav|lavt|min|minimum)\b", re.IGNORECASE)
+
+
+def companion_side(label: str) -> str:
+    """Which estimate a companion row holds: "low" ("Gevinst (lav)", "(min)", "lavt skøn") or "high"."""
+    match = _COMPANION.search(label)
+    return "low" if match and _LOW_MARK.search(match.group(0)) else "high"
+
+
+def companion_base(label: str) -> str:
+    """The normalised label of the input row a companion belongs to: "Gevinst (lav)", "Gevinst - lavt skøn" and
+    "Gevinst minimum" -> normalise("Gevinst")."""
+    return normalise(_COMPANION.sub("", label.strip()).rstrip(" ,-\u2013"))
+
+
 REALISED_PREFIXES = tuple(normalise(p) for p in ("Realiseret", "Realiserede", "Faktisk", "Faktiske", "Regnskab"))
 _REALISED_COST = tuple(normalise(w) for w in ("invest", "udgift", "omkostning", "anlæg", "drift"))
 _GAIN_WORDS = tuple(normalise(w) for w in ("gevinst", "besparelse", "mindreudgift", "provenu", "effektivisering",
@@ -280,4 +295,6 @@ FINDINGS_SHEET = "Fejl"
 MARKS_SHEET = "xlpy_markeringer"  # hidden: where Validér remembers what each highlighted cell looked like
 SUMMARY_SHEETS = ("Overblik", "Nøgletal", "Pr. år", "Pr. område", FINDINGS_SHEET)
 FOLLOW_UP_SHEET = "Opfølgning"  # written beside the summary sheets once a case has realised figures
-NOT_CASE_SHEETS = {normalise(x) for x in (LISTS_SHEET, GUIDE_SHEET, MARKS_SHEET, FOLLOW_UP_SHEET, *SUMMARY_SHEETS)}
+SENSITIVITY_SHEET = "Følsomhed"  # written beside the summary sheets once a case has low and high estimates
+NOT_CASE_SHEETS = {normalise(x) for x in (LISTS_SHEET, GUIDE_SHEET, MARKS_SHEET, FOLLOW_UP_SHEET, SENSITIVITY_SHEET,
+                                          *SUMMARY_SHEETS)}

@@ -34,7 +34,8 @@ Merges = Sequence[tuple[tuple[int, int], tuple[int, int]]]  # ((row, col), (row,
 SINGLE_ROWS = ("investment", "saving_total", "net", "cumulative")
 _ERROR_VALUE = re.compile(r"^#(?:REF!|VALUE!|DIV/0!|N/A|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!)$")
 UNLABELLED = "(uden tekst)"
-BELOW = 15  # rows under a table searched for its companion and realised rows
+FOLLOW_UP_FIELDS = ("follow_up_year", "deviation_reason")
+BELOW = 20  # rows under a table searched for its companion and realised rows
 _RECURRING_WORDS = tuple(normalise(w) for w in ("drift", "løbende", "årlig", "varig", "licens"))
 
 
@@ -320,9 +321,10 @@ class _Reader:
         return read
 
     def beside(self, case: Case, r: int, label: str, key: str) -> None:
-        """A low/high companion or a realised row: read (blank realised cells stay None: not yet known)."""
+        """A low/high companion or a realised row: read (blank cells stay None: a realised figure not yet known, or
+        an estimate the same as the base)."""
         realised = key == "realised"
-        values, _ = self.amounts(r, label, case.year_cols, None if realised else 0.0)
+        values, _ = self.amounts(r, label, case.year_cols, None)
         case.beside.append(Row(realised_kind(label) if realised else key, label, r, values, counted=False))
 
     def rows_below(self, case: Case, start: int) -> None:
@@ -335,6 +337,8 @@ class _Reader:
             key = row_key(label)
             if key in ("companion", "realised"):
                 self.beside(case, r, label, key)
+            elif METADATA_BY_ALIAS.get(normalise(label)) in FOLLOW_UP_FIELDS:
+                continue  # the Opfølgning block's fields; an Usikkerhed block may follow
             elif is_table_key(key) or METADATA_BY_ALIAS.get(normalise(label)):
                 return
 

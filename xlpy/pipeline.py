@@ -16,6 +16,7 @@ from .numbers import as_json_number
 from .lister import parse_lists, parse_thresholds
 from .parse import is_case_sheet_name, parse_sheet
 from .read import Sheet, read_workbook
+from .scenarios import Scenarios, scenarios, validate_companions
 from .validate import duplicate_case_numbers, validate_case
 
 
@@ -24,6 +25,7 @@ class CaseResult:
     case: Case
     figures: Figures
     follow_up: FollowUp | None = None  # realised against expected, when the case has realised figures
+    scenarios: Scenarios | None = None  # pessimistic/base/optimistic/expected, when the case has companion rows
 
     def to_dict(self) -> dict[str, Any]:
         c, f = self.case, self.figures
@@ -60,6 +62,8 @@ class CaseResult:
             "npv": as_json_number(f.npv),
             "complete": f.complete,
             "follow_up": None if self.follow_up is None else self.follow_up.to_dict(),
+            **(self.scenarios.to_dict() if self.scenarios is not None else {"scenarios": None,
+                                                                             "switching_value": None}),
         }
 
 
@@ -103,7 +107,8 @@ def check_sheets(file: str, sheets: Sequence[Sheet], rate: float = DEFAULT_RATE,
         findings += validate_case(case, lists)
         figures = compute_case(case, rate)
         findings += validate_follow_up(case, figures, lights)
-        results.append(CaseResult(case, figures, follow_up(case, figures, lights)))
+        findings += validate_companions(case)
+        results.append(CaseResult(case, figures, follow_up(case, figures, lights), scenarios(case, figures, rate)))
     if not results:
         findings.append(finding("no-case-sheet", file))
     findings += duplicate_case_numbers((r.case for r in results), across_files=False)

@@ -1,0 +1,245 @@
+"""Three-point estimates: the companion rows "<input row> (lav)" / "(høj)" of a case, and what they make of it.
+
+A companion belongs to the input row with the same label once the marker is removed ("Gevinst (lav)" -> "Gevinst");
+a blank companion cell is the same as the base. Scenarios (DESIGN §2): pessimistic = høj costs with lav gains,
+optimistic = lav costs with høj gains, expected (PERT) = (lav + 4·base + høj) / 6 per amount. Each scenario is
+compute.compute_case on a copy of the case with the input values swapped, so there is one implementation of the
+figures. The switching value (Skæringsværdi) is the share by which all gains can fall before the period net
+reaches 0, and before the payback year falls outside the period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Callable
+
+from .cells import a1
+from .compute import DEFAULT_RATE, Figures, compute_case
+from .findings import Finding, Plain, finding
+from .labels import companion_base, companion_side, normalise
+from .model import Case, Row
+from .numbers import as_json_number
+
+SCENARIOS = ("pessimistic", "base", "optimistic", "expected")
+Estimates = dict[int, tuple[list[float | None], list[float | None]]]  # id(input row) -> (low, high) by year
+
+
+def companion_rows(case: Case) -> list[Row]:
+    return [r for r in case.beside if r.key == "companion"]
+
+
+def estimates(case: Case) -> tuple[Estimates, list[Row]]:
+    """The low and high values of each input row with companions (None = as the base), and the companions that
+    belong to no input row."""
+    by_label: dict[str, Row] = {}
+    for row in case.input_rows():
+        by_label.setdefault(normalise(row.label), row)
+    out: Estimates = {}
+    orphans: list[Row] = []
+    for comp in companion_rows(case):
+        base = by_label.get(companion_base(comp.label))
+        if base is None:
+            orphans.append(comp)
+            continue
+        if all(v is None for v in comp.values):
+            continue  # a blank companion row (the template's) is the base
+        low, high = out.setdefault(id(base), ([None] * len(base.values), [None] * len(base.values)))
+        target = low if companion_side(comp.label) == "low" else high
+        for i, v in enumerate(comp.values[: len(target)]):
+            if v is not None:
+                target[i] = v
+    return out, orphans
+
+
+def validate_companions(case: Case) -> list[Finding]:
+    """A companion without a base row; lav ≤ base ≤ høj in every cell (fejl)."""
+    out: list[Finding] = []
+    by_label = {normalise(r.label): r for r in reversed(case.input_rows())}
+    for comp in companion_rows(case):
+        base = by_label.get(companion_base(comp.label))
+        cell = a1(comp.row, case.label_col)
+        if base is None and any(v is not None for v in comp.values):  # a blank template row without its base is fine
+            name = comp.label.strip()
+            out.append(finding("companion-without-base", case.file, case.sheet, cell, label=name,
+                               base=_base_text(name)))
+            continue
+        if base is None:
+            continue
+        low = companion_side(comp.label) == "low"
+        for i, (v, b) in enumerate(zip(comp.values, base.values)):
+            if v is None or b is None or (v <= b if low else v >= b):
+                continue
+            out.append(finding("companion-low-above-base" if low else "companion-high-below-base", case.file,
+                               case.sheet, comp.cell(i, case.year_cols), year=str(case.years[i]), value=Plain(v),
+                               base=base.label.strip(), base_value=Plain(b)))
+    return out
+
+
+def _base_text(label: str) -> str:
+    from .labels import _COMPANION  # noqa: PLC0415
+
+    return _COMPANION.sub("", label).rstrip(" ,-\u2013") or label
+
+
+@dataclass(slots=True)
+class Scenarios:
+    pessimistic: Figures
+    base: Figures
+    optimistic: Figures
+    expected: Figures
+    switching_period_net: float | None  # share of all gains that can fall before the period net reaches 0
+    switching_payback: float | None  # ... before the payback year falls outside the period
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenarios": {name: _figures_dict(getattr(self, name)) for name in SCENARIOS},
+            "switching_value": {"period_net": _share(self.switching_period_net),
+                                "payback": _share(self.switching_payback)},
+        }
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _figures_dict(f: Figures) -> dict[str, Any]:
+    return {
+        "total_investment": as_json_number(f.total_investment),
+        "total_saving": as_json_number(f.total_saving),
+        "period_net": as_json_number(f.period_net),
+        "return_per_krone": None if f.return_per_krone is None else round(f.return_per_krone, 4),
+        "payback_year": f.payback_year,
+        "npv": as_json_number(f.npv),
+    }
+
+
+def with_values(case: Case, value: Callable[[Row, int, float], float]) -> Case:
+    """A copy of the case whose input values are value(row, year index, base value); unreadable cells stay None."""
+    def swap(row: Row) -> Row:
+        return replace(row, values=[None if v is None else value(row, i, v) for i, v in enumerate(row.values)])
+
+    costs = [swap(r) for r in case.costs]
+    rows = dict(case.rows)
+    if not case.costs:
+        for key in ("one_off", "recurring"):
+            if key in rows:
+                rows[key] = swap(rows[key])
+    return replace(case, costs=costs, gains=[swap(r) for r in case.gains], rows=rows)
+
+
+def scenarios(case: Case, base: Figures | None = None, rate: float = DEFAULT_RATE) -> Scenarios | None:
+    """The four scenarios and the switching values; None when the case has no companion rows that belong to it."""
+    est, _ = estimates(case)
+    if not est:
+        return None
+    base = base or compute_case(case, rate)
+
+    def bound(row: Row, i: int, v: float, side: int) -> float:
+        pair = est.get(id(row))
+        if pair is None or pair[side][i] is None:
+            return v
+        return pair[side][i]
+
+    def low(row: Row, i: int, v: float) -> float:
+        return bound(row, i, v, 0)
+
+    def high(row: Row, i: int, v: float) -> float:
+        return bound(row, i, v, 1)
+
+    def is_gain(row: Row) -> bool:
+        return row.key == "saving"
+
+    pessimistic = compute_case(with_values(case, lambda r, i, v: low(r, i, v) if is_gain(r) else high(r, i, v)), rate)
+    optimistic = compute_case(with_values(case, lambda r, i, v: high(r, i, v) if is_gain(r) else low(r, i, v)), rate)
+    expected = compute_case(with_values(case, lambda r, i, v: (low(r, i, v) + 4 * v + high(r, i, v)) / 6), rate)
+    return Scenarios(pessimistic, base, optimistic, expected, switching_period_net(base),
+                     switching_payback(case, base, rate))
+
+
+def switching_period_net(f: Figures) -> float | None:
+    """period net ÷ total saving: the share all gains can fall by before the period net reaches 0 (0 when it is not
+    positive; None without gains)."""
+    if f.total_saving <= 0:
+        return None
+    return max(0.0, min(1.0, f.period_net / f.total_saving))
+
+
+def gains_scaled(case: Case, factor: float) -> Case:
+    return with_values(case, lambda r, i, v: v * factor if r.key == "saving" else v)
+
+
+def switching_payback(case: Case, base: Figures, rate: float = DEFAULT_RATE, steps: int = 40) -> float | None:
+    """The largest share s such that with every gain × (1 − s) the case still pays back within the period, by
+    bisection on compute_case's own payback year. None when the case has no payback year (or no investment)."""
+    if base.payback_year is None or base.total_saving <= 0:
+        return None
+    lo, hi = 0.0, 1.0  # lo pays back; hi (no gains left) does not, since there is an investment
+    for _ in range(steps):
+        mid = (lo + hi) / 2
+        if compute_case(gains_scaled(case, 1 - mid), rate).payback_year is not None:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+# --- portfolio stress tests (the Følsomhed sheet) --------------------------------------------------------------------
+STRESS_TESTS = (
+    ("base", "Basis"),
+    ("gains_late", "Gevinster et år forsinket"),
+    ("gains_75", "Gevinster på 75 %"),
+    ("investment_125", "Investeringer 25 % over"),
+    ("rate_up", "Kalkulationsrente + 1 point"),
+    ("rate_down", "Kalkulationsrente − 1 point"),
+)
+
+
+def case_of(f: Figures) -> Case:
+    """A case holding only a computed case's yearly amounts (kr.): what the stress tests change. Works for the slim
+    cases worker processes send back, which have no table."""
+    def row(key: str, values: list[float]) -> Row:
+        return Row(key, key, 0, list(values))
+
+    costs = [row("one_off", f.one_off), row("recurring", f.recurring)]
+    return Case("", "", {}, {}, {}, unit="kr.", years=list(f.years), year_cols=list(range(len(f.years))),
+                rows={"one_off": costs[0], "recurring": costs[1]}, costs=costs, gains=[row("saving", f.saving)])
+
+
+def stressed(f: Figures, test: str, rate: float = DEFAULT_RATE) -> Figures:
+    """A case's figures under one stress test, by compute_case on a modified copy."""
+    case = case_of(f)
+    if test == "gains_late":  # every gain one year later; the last year's gain falls outside the period
+        g = case.gains[0]
+        case.gains = [replace(g, values=[0.0, *g.values[:-1]])]
+    elif test == "gains_75":
+        case = gains_scaled(case, 0.75)
+    elif test == "investment_125":
+        case = with_values(case, lambda r, i, v: v if r.key == "saving" else v * 1.25)
+    elif test == "rate_up":
+        rate = rate + 0.01
+    elif test == "rate_down":
+        rate = rate - 0.01
+    return compute_case(case, rate)
+
+
+@dataclass(slots=True)
+class StressTotals:
+    test: str
+    label: str
+    period_net: float = 0.0
+    npv: float = 0.0
+    negative: int = 0  # cases whose period net is below 0 under the test
+
+
+def stress_tests(figures: list[Figures], rate: float = DEFAULT_RATE) -> list[StressTotals]:
+    out = []
+    for test, label in STRESS_TESTS:
+        t = StressTotals(test, label)
+        for f in figures:
+            s = stressed(f, test, rate)
+            t.period_net += s.period_net
+            t.npv += s.npv
+            t.negative += s.period_net < 0
+        t.period_net, t.npv = round(t.period_net, 2), round(t.npv, 2)
+        out.append(t)
+    return out
