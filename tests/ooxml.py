@@ -27,8 +27,9 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-XLPY_SHEETS = ("Overblik", "Nøgletal", "Pr. år", "Pr. område", "Opfølgning", "Fejl")  # every sheet xlpy may write
-ALWAYS_WRITTEN = tuple(n for n in XLPY_SHEETS if n != "Opfølgning")  # Opfølgning only once a case has realised figures
+XLPY_SHEETS = ("Overblik", "Nøgletal", "Pr. år", "Pr. område", "Opfølgning", "Følsomhed", "Fejl")  # every sheet xlpy may write
+# Opfølgning only once a case has realised figures; Følsomhed once a case has low/high estimates
+ALWAYS_WRITTEN = tuple(n for n in XLPY_SHEETS if n not in ("Opfølgning", "Følsomhed"))
 BOOKKEEPING = re.compile(r"^(?:\[Content_Types\]\.xml|xl/workbook\.xml|xl/_rels/workbook\.xml\.rels|xl/styles\.xml|"
                          r"xl/sharedStrings\.xml|docProps/.*)$")
 

@@ -298,7 +298,7 @@ def test_english_consolidation(tmp_path, where):
                     "The result is written to"):
         assert english in out
     # sheet names stay Danish; the departments have realised figures, so Opfølgning is among them
-    assert "(sheets Overblik, Nøgletal, Pr. år, Pr. område, Opfølgning, Fejl)" in out
+    assert "(sheets Overblik, Nøgletal, Pr. år, Pr. område, Opfølgning, Følsomhed, Fejl)" in out
 
 
 def test_english_skipped_files_and_compute(tmp_path):

@@ -544,11 +544,13 @@ def _print_consolidation(c, args, console, written: bool) -> None:
             console.print(text["more_findings"].format(n=len(serious) - len(shown)))
     where = args.inputs[0] if args.in_place else args.output
     if where:
-        from .labels import FINDINGS_SHEET, FOLLOW_UP_SHEET, SUMMARY_SHEETS
+        from .labels import FINDINGS_SHEET, FOLLOW_UP_SHEET, SENSITIVITY_SHEET, SUMMARY_SHEETS
 
         sheets = [n for n in SUMMARY_SHEETS if n != FINDINGS_SHEET]
         if any(r.follow_up is not None for r in c.results):
             sheets.append(FOLLOW_UP_SHEET)
+        if any(r.scenarios is not None for r in c.results):
+            sheets.append(SENSITIVITY_SHEET)
         console.print(text["written_to" if written else "not_written"].format(
             path=where, sheets=", ".join(sheets + [FINDINGS_SHEET])), markup=False, highlight=False)
 

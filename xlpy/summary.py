@@ -518,4 +518,8 @@ def iter_summary_layouts(c: "Consolidation", lang: str = "da", in_book: str | No
         from .layouts.followup import follow_up_layout
 
         yield follow_up_layout(c, made)
+    if any(r.scenarios is not None for r in c.results):  # the Følsomhed sheet, once a case has low/high estimates
+        from .layouts.sensitivity import sensitivity_layout
+
+        yield sensitivity_layout(c, made)
     yield findings_layout(c.findings, made, lang, in_book=in_book, file_links=file_links)
