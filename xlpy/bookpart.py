@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .findings import Finding, finding
+from .made import SIGNATURES  # the first words of A1 on every sheet xlpy makes
 from .package import NS_REL, Package, PackageError
 from .xmlsplice import Node, Splice, append_child, element, prefix_for, start_tag
 
 OWNER_NAME = "_xlpy_ark"  # hidden defined name on each of xlpy's sheets; its value is the sheet's role
-SIGNATURES = ("Lavet af xlpy ", "Made by xlpy ")  # the first words of A1 on every sheet xlpy makes
 # CT_Workbook's children in schema order, up to where xlpy inserts.
 _BEFORE_NAMES = ("sheets", "functionGroups", "externalReferences")
 _BEFORE_CALC = _BEFORE_NAMES + ("definedNames",)

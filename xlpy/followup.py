@@ -8,8 +8,6 @@ with any realised value. Realisation rate = realised gain ÷ expected gain to da
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,11 +127,10 @@ def follow_up(case: Case, figures: Figures, thresholds: Thresholds = Thresholds(
 
 
 def current_year() -> int:
-    """This year; SOURCE_DATE_EPOCH (repeatable runs and tests) decides when it is set."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).year
-    return dt.date.today().year
+    """This year; SOURCE_DATE_EPOCH (repeatable runs and tests) decides when it is set (made.now)."""
+    from .made import now
+
+    return now().year
 
 
 def validate_follow_up(case: Case, figures: Figures, thresholds: Thresholds = Thresholds()) -> list:

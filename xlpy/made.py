@@ -10,6 +10,9 @@ from typing import Sequence
 from . import __version__
 
 
+SIGNATURES = ("Lavet af xlpy ", "Made by xlpy ")  # how made_line begins: the first words of A1 on xlpy's sheets
+
+
 def now() -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():

@@ -17,6 +17,7 @@ markeringer removes. Errors end in a message, never a traceback dialog.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from typing import Any, Callable, Sequence
 
@@ -427,7 +428,8 @@ def _settings_folder(book: Any) -> str | None:
     return None
 
 
-def _ask_folder() -> str | None:
+def ask_path(title: str, folder: bool = False, **options: Any) -> str | None:
+    """A file (or folder) chosen in the desktop's own dialog (tkinter); None when cancelled or there is none."""
     try:
         import tkinter
         from tkinter import filedialog
@@ -436,9 +438,22 @@ def _ask_folder() -> str | None:
     root = tkinter.Tk()
     root.withdraw()
     root.attributes("-topmost", True)
-    folder = filedialog.askdirectory(title="Vælg mappen med afdelingernes projektmapper")
+    chosen = (filedialog.askdirectory if folder else filedialog.askopenfilename)(title=title, **options)
     root.destroy()
-    return folder or None
+    return chosen or None
+
+
+def _ask_folder() -> str | None:
+    return ask_path("Vælg mappen med afdelingernes projektmapper", folder=True)
+
+
+def book_folder(book: Any) -> str | None:
+    """The folder the workbook is saved in; None for a book not saved anywhere known."""
+    try:
+        full = book.fullname
+    except Exception:  # noqa: BLE001 (a host that does not know where the book is saved)
+        return None
+    return os.path.dirname(full) if full and os.path.isabs(full) else None
 
 
 @button

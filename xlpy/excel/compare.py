@@ -19,37 +19,20 @@ from ..layouts.changes import CHANGES_SHEET, changes_layout, summary_line
 from ..made import made_line
 from ..pipeline import Result, check_sheets
 from ..portfolio.diff import Comparison, Version, compare, read_version
-from . import _alert, _replace_sheet, _sheet, button, read_sheets
+from ..made import SIGNATURES
+from . import _alert, _replace_sheet, _sheet, ask_path, button, read_sheets
+from . import book_folder as _folder
 
-MADE_BY = ("Lavet af xlpy", "Made by xlpy")  # how the first cell of a sheet xlpy made begins
 
 
 def _ask_file() -> str | None:
-    try:
-        import tkinter
-        from tkinter import filedialog
-    except ImportError:
-        return None
-    root = tkinter.Tk()
-    root.withdraw()
-    root.attributes("-topmost", True)
-    path = filedialog.askopenfilename(title="Vælg den tidligere version af projektmappen",
-                                      filetypes=[("Projektmapper", "*.xlsx *.xlsm *.xlsb *.xls *.ods")])
-    root.destroy()
-    return path or None
+    return ask_path("Vælg den tidligere version af projektmappen",
+                    filetypes=[("Projektmapper", "*.xlsx *.xlsm *.xlsb *.xls *.ods")])
 
 
 def _made_by_xlpy(sheet: Any) -> bool:
     first = sheet.range("A1").value
-    return isinstance(first, str) and first.startswith(MADE_BY)
-
-
-def _folder(book: Any) -> str | None:
-    try:
-        full = book.fullname
-    except Exception:  # noqa: BLE001 (a host that does not know where the book is saved)
-        return None
-    return os.path.dirname(full) if full and os.path.isabs(full) else None
+    return isinstance(first, str) and first.startswith(SIGNATURES)
 
 
 @button

@@ -18,16 +18,9 @@ from typing import Any
 from ..labels import MARKS_SHEET, SUMMARY_SHEETS
 from ..pipeline import Result
 from . import _alert, _check, _find_label, button, read_sheets
+from . import book_folder as _folder
 
 TEMPLATE_LABEL = "Oplægsskabelon"
-
-
-def _folder(book: Any) -> str | None:
-    try:
-        full = book.fullname
-    except Exception:  # noqa: BLE001 (a host that does not know where the book is saved)
-        return None
-    return os.path.dirname(full) if full and os.path.isabs(full) else None
 
 
 def _template_setting(book: Any, folder: str | None) -> str | None:
