@@ -46,14 +46,6 @@ class FollowUp:
     def deviation(self) -> float:
         return round(self.realised_saving - self.expected_saving, 2)
 
-    @property
-    def expected_net(self) -> float:
-        return round(self.expected_saving - self.expected_investment, 2)
-
-    @property
-    def realised_net(self) -> float:
-        return round(self.realised_saving - self.realised_investment, 2)
-
     def to_dict(self) -> dict[str, Any]:
         from .numbers import as_json_number
 

@@ -109,7 +109,6 @@ PREFIXES: tuple[tuple[str, str], ...] = tuple((normalise(p), k) for p, k in (
     ("Varig", "recurring"), ("Løbende", "recurring"), ("Merudgift", "recurring"), ("Driftsudgift", "recurring"),
     ("Driftsomkostning", "recurring"),
 ))
-GAIN_PREFIXES = tuple(p for p, k in PREFIXES if k == "saving")
 SUBROW_PREFIXES = tuple(normalise(p) for p in ("Heraf", "Hvoraf", "Deraf", "Herunder", "Heriblandt"))
 # Rows that count something other than kroner: never summed as amounts.
 NOT_AMOUNT_WORDS = tuple(normalise(w) for w in ("årsværk", "fuldtid", "stilling", "antal", "timer", "fte", "%",

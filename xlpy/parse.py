@@ -39,11 +39,6 @@ BELOW = 20  # rows under a table searched for its companion and realised rows
 _RECURRING_WORDS = tuple(normalise(w) for w in ("drift", "løbende", "årlig", "varig", "licens"))
 
 
-def looks_like_case_sheet(grid: Grid, texts: Texts | None = None) -> bool:
-    """A case sheet holds a year table: a column of at least two row labels under a header row with years."""
-    return bool(find_tables(grid, text_cells(grid) if texts is None else texts))
-
-
 def is_case_sheet_name(name: str) -> bool:
     return normalise(name) not in NOT_CASE_SHEETS
 
@@ -407,9 +402,3 @@ def parse_sheet(file: str, sheet: str, grid: Grid, hidden: bool = False,
         cases.append((case, reader.findings))
     return cases, [finding("sheet-hidden", file, sheet, "A1")] if hidden else []
 
-
-def parse_case_sheet(file: str, sheet: str, grid: Grid, hidden: bool = False) -> tuple[Case | None, list[Finding]]:
-    """The first case of a sheet (None when it is not a case sheet) and every finding: for callers that hold one
-    case per sheet."""
-    cases, findings = parse_sheet(file, sheet, grid, hidden)
-    return (cases[0][0] if cases else None), [f for _, own in cases for f in own] + findings

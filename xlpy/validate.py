@@ -147,12 +147,6 @@ def _expected(case: Case) -> tuple[list[float], list[float], list[float], list[f
     return investment, saving, net, uncounted
 
 
-def rounding_step(case: Case) -> float:
-    """One unit of the last digit the table's inputs are written with (readings.input_step): a slip of 0,04 mio. kr.
-    in a table written with two decimals is a fejl, not a rounding difference."""
-    return input_step(case)
-
-
 def _silent(row: Row, step: float) -> float:
     """Differences a total may have without any finding: none, unless the row is typed with fewer decimals than the
     inputs (0,45 + 0,13 shown as 0,6), and then half a unit of its own last decimal."""
@@ -230,7 +224,7 @@ def validate_computed(case: Case) -> list[Finding]:
     if not case.years:
         return []
     investment, saving, net, uncounted = _expected(case)
-    step = rounding_step(case)
+    step = input_step(case)  # a slip of 0,04 mio. kr. in a table written with two decimals is a fejl, not rounding
     out: list[Finding] = []
     labels = [r.label for r in case.cost_rows() if r.counted] or [case.label_of("one_off")]
     gains_how = " + ".join(g.label for g in case.gains if g.counted) or case.label_of("saving_total")

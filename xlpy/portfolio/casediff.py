@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..cells import a1
-from ..labels import METADATA, unit_in_text
+from ..labels import INPUT_KEYS, METADATA, unit_in_text
 from ..model import Case, Row
 from ..numbers import as_json_number
 
 # kinds of change: a metadata field, the unit, an amount (row, year), whether a row is counted in the case's result
 FIELD, UNIT, AMOUNT, COUNTED = "field", "unit", "amount", "counted"
-INPUT_KEYS = ("one_off", "recurring", "saving")
 ØRE = 0.005  # amounts closer than half an øre are the same amount
 
 
