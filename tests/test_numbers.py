@@ -77,3 +77,24 @@ def test_plain_round_trip(x):
         assert read.value == pytest.approx(x, rel=1e-9, abs=1e-9) or read.ambiguous
     else:
         pytest.fail(f"{plain(x, 'da')!r} not read")
+
+
+@given(st.floats(min_value=-1e14, max_value=1e14, allow_nan=False), st.sampled_from(["da", "en"]),
+       st.integers(min_value=0, max_value=3), st.booleans())
+def test_grouped_is_what_babel_shows_excel_rounded(x, lang, decimals, fixed):
+    """grouped() formats without babel; babel's CLDR patterns (da_DK, en_GB) on the number Excel shows (15
+    significant digits, halves away from zero) are the reference. A cell holds no -0 (Excel stores 0)."""
+    x += 0.0  # -0.0 -> 0.0
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from babel.numbers import format_decimal
+
+    shown = Decimal(f"{x:.15g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    pattern = "#,##0." + ("0" if fixed else "#") * decimals if decimals else "#,##0"
+    expected = format_decimal(shown, format=pattern, locale="da_DK" if lang == "da" else "en_GB")
+    assert grouped(x, lang, decimals, fixed) == expected
+
+
+@pytest.mark.parametrize("x", [float("inf"), float("-inf"), float("nan"), 1e30, -1e300])
+def test_grouped_never_fails(x):
+    assert grouped(x, "da", 2, fixed=True)

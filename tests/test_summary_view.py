@@ -232,3 +232,13 @@ def test_rendered_workbook_shows_the_key_figures_in_danish(rendered):
         assert bad not in text
     assert "Tilbagebetalingsår" in text and "Tilbagebet " not in text
 
+
+
+@pytest.mark.parametrize("bold", [False, True])
+def test_digit_widths_are_tabular(bold):
+    """Widths are cached with every digit read as 0 (1.561 and 2.470 are one entry), which holds only while the
+    font table gives every digit the width of 0; a number is then as wide as its own text measured per character."""
+    assert {measure._WIDTHS[bold][d] for d in "0123456789"} == {measure._WIDTHS[bold]["0"]}
+    for text in ("1.561", "-3.249,75", "2026–2031"):
+        by_char = sum(measure._char(ch, bold) for ch in text) / 1000 * measure.SAFETY
+        assert measure.em(text, bold) == pytest.approx(by_char)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -90,8 +89,6 @@ def check_many(files: Sequence[str], rate: float = DEFAULT_RATE, jobs: int | Non
                progress: Callable[[int], None] | None = None, thresholds: Thresholds | None = None) -> Result:
     """check_files over many files; worker processes when there are enough files and cores. Results keep the
     order of `files`."""
-    from .consolidate import merge
-
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(files) < PARALLEL_FROM:
         parts = []
@@ -100,6 +97,8 @@ def check_many(files: Sequence[str], rate: float = DEFAULT_RATE, jobs: int | Non
             if progress:
                 progress(1)
     else:
+        from concurrent.futures import ProcessPoolExecutor  # 12 ms of imports a single workbook does not need
+
         size = max(4, min(64, len(files) // (jobs * 8) or 1))
         chunks = [list(files[i:i + size]) for i in range(0, len(files), size)]
         parts = []
@@ -108,7 +107,7 @@ def check_many(files: Sequence[str], rate: float = DEFAULT_RATE, jobs: int | Non
                 parts.append(part)
                 if progress:
                     progress(len(chunk))
-    result = merge(parts)
+    result = Result.merged(parts)
     _share_strings(result)
     if len(result.files_read) > 1:
         flagged = {(f.file, f.sheet) for f in result.findings if f.code == "duplicate-case-nr"}

@@ -11,7 +11,7 @@ several). Cases without yearly figures are counted but add nothing to the sums.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from .compute import running_sum
 from .findings import Finding, Severity
@@ -271,12 +271,3 @@ def key_figures_json(c: Consolidation) -> dict:
     out["findings"] = c.severity_counts()
     return out
 
-
-def merge(results: Iterable[Result]) -> Result:
-    out = Result()
-    for r in results:
-        out.cases += r.cases
-        out.findings += r.findings
-        out.files_read += r.files_read
-        out.files_skipped += r.files_skipped
-    return out

@@ -9,6 +9,8 @@ that another notation would read differently are marked ambiguous.
 
 from __future__ import annotations
 
+import math
+
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -133,16 +135,26 @@ def grouped(value: float, lang: str = "da", decimals: int = 2, fixed: bool = Fal
         return text.replace(",", ".") if lang == "da" else text
     from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-    from babel.numbers import format_decimal  # only messages need it
-
     try:
         # Rounded the way Excel shows a number: its 15 significant digits, halves away from zero (4,65 → 4,7;
         # babel alone would round half to even, 4,6).
         value = Decimal(f"{value:.15g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError):  # inf, nan
         pass
+    if isinstance(value, float) and math.isfinite(value):  # beyond 28 digits: as Python rounds it
+        value = Decimal(f"{value:.{decimals}f}")
+    if isinstance(value, Decimal) and value.is_finite():  # without babel: "{:,f}", then the locale's marks
+        text = f"{value:,f}"
+        if not fixed and "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text.translate(_DA_MARKS) if lang == "da" else text
+    from babel.numbers import format_decimal  # inf, nan: the locale's own words for them
+
     pattern = "#,##0." + ("0" if fixed else "#") * decimals if decimals else "#,##0"
     return format_decimal(value, format=pattern, locale="da_DK" if lang == "da" else "en_GB")
+
+
+_DA_MARKS = str.maketrans(",.", ".,")
 
 
 def as_json_number(value: float | None) -> int | float | None:

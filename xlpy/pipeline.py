@@ -77,6 +77,17 @@ class Result:
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)
 
+    @classmethod
+    def merged(cls, parts: Iterable["Result"]) -> "Result":
+        """The results of several runs as one, in the order given."""
+        out = cls()
+        for r in parts:
+            out.cases += r.cases
+            out.findings += r.findings
+            out.files_read += r.files_read
+            out.files_skipped += r.files_skipped
+        return out
+
 
 def check_sheets(file: str, sheets: Sequence[Sheet], rate: float = DEFAULT_RATE,
                  thresholds: Thresholds | None = None) -> tuple[list[CaseResult], list[Finding]]:
