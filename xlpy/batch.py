@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .collect import add_search, check_many, find_workbooks
+from .collect import add_search, batch_collection, check_many, find_workbooks
 from .compute import DEFAULT_RATE
 from .consolidate import Consolidation, consolidate
 from .findings import finding
@@ -22,20 +22,21 @@ def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: in
                       progress: Callable[[int], None] | None = None,
                       thresholds: Thresholds | None = None) -> Consolidation:
     """Folders and files in, one consolidated workbook out (written atomically when `output` is given)."""
-    files, found = find_workbooks(inputs)
-    if output is not None:
-        out = Path(output).resolve()
-        files = [f for f in files if _resolved(f) != out]  # never read our own previous output
-    if on_files:
-        on_files(len(files))
-    result = add_search(check_many(files, rate, jobs, progress, thresholds), found)
-    c = consolidate(result, cutoff_year)
-    if output is not None:
-        from .xlsx import write_book
+    with batch_collection():
+        files, found = find_workbooks(inputs)
+        if output is not None:
+            out = Path(output).resolve()
+            files = [f for f in files if _resolved(f) != out]  # never read our own previous output
+        if on_files:
+            on_files(len(files))
+        result = add_search(check_many(files, rate, jobs, progress, thresholds), found)
+        c = consolidate(result, cutoff_year)
+        if output is not None:
+            from .xlsx import write_book
 
-        base = os.path.dirname(os.path.abspath(output))
-        write_book(output, iter_summary_layouts(c, lang, link_base=base), streaming=True)
-    return c
+            base = os.path.dirname(os.path.abspath(output))
+            write_book(output, iter_summary_layouts(c, lang, link_base=base), streaming=True)
+        return c
 
 
 def _resolved(path: str) -> Path | None:

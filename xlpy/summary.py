@@ -117,10 +117,17 @@ def shown_text(value, style: str) -> str:
     fmt = (STYLES[style].number_format or "General").split(";")[0]
     if fmt == "General":
         return plain(value)
-    decimals = len(fmt.split(".")[1]) if "." in fmt else 0
+    decimals = _decimals(fmt)
     if "," in fmt:
         return grouped(value, "da", decimals, fixed=True)
     return f"{value:.{decimals}f}".replace(".", ",")
+
+
+@lru_cache(maxsize=64)
+def _decimals(number_format: str) -> int:
+    """The decimals a number format shows ("#,##0.0;[Red]-#,##0.0" -> 1)."""
+    first = number_format.split(";")[0]
+    return len(first.split(".")[1]) if "." in first else 0
 
 
 def _fit_widths(sheet: SheetLayout, minimum: float = 8, maximum: float = 60, skip_rows: int = 1,
@@ -132,10 +139,22 @@ def _fit_widths(sheet: SheetLayout, minimum: float = 8, maximum: float = 60, ski
     headers: dict[int, float] = {}
     headings = set(header_rows) | ({table_header} if table_header is not None else set())
     for cell in sheet.cells:
-        if (cell.row < skip_rows and cell.row not in headings) or cell.value is None:
+        value = cell.value
+        if (cell.row < skip_rows and cell.row not in headings) or value is None:
             continue
         style = STYLES[cell.style]
-        text = shown_text(cell.value, cell.style)
+        number = value.__class__ in (int, float) and cell.row not in headings
+        if number and value == value and style.number_format and abs(value) < 1e15:
+            # Most numbers of a column are no wider than one already measured: a bound without babel or Decimal.
+            # Python's rounding of the number differs from what Excel shows (halves up, after 15 significant
+            # digits) at most by a carry that adds a digit, which needs a text of nines.
+            python = f"{value:,.{_decimals(style.number_format)}f}"
+            bound = measure.columns(python, style.bold)
+            if "9" in python and not python.strip("-,.9"):
+                bound += measure.digit_columns(style.bold)
+            if bound <= widest.get(cell.col, 0.0):
+                continue
+        text = shown_text(value, cell.style)
         if not text:
             continue
         if cell.row in headings:

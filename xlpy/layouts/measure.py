@@ -59,14 +59,20 @@ def _char(ch: str, bold: bool) -> int:
 _DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")  # every digit is as wide as "0" (tabular figures)
 
 
+@lru_cache(maxsize=1 << 15)
 def em(text: str, bold: bool = False) -> float:
     """The width of `text` in em (font sizes), with the safety margin."""
-    return _em(text.translate(_DIGITS_AS_ZERO), bold)  # 1.561 and 2.470 are one entry of the cache
+    return _em(text.translate(_DIGITS_AS_ZERO), bold)  # 1.561 and 2.470 are one entry of the second cache
 
 
 @lru_cache(maxsize=1 << 14)
 def _em(text: str, bold: bool) -> float:
     return sum(_char(ch, bold) for ch in text) / 1000 * SAFETY
+
+
+def digit_columns(bold: bool = False) -> float:
+    """The width of a digit (every digit is as wide as "0") in columns, with the safety margin."""
+    return _WIDTHS[bold]["0"] / 1000 * SAFETY / DIGIT
 
 
 def points(text: str, size: float, bold: bool = False) -> float:
