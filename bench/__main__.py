@@ -188,14 +188,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--ribbon-only", action="store_true",
                         help="measure only the ribbon buttons and replace only the Ribbon section of --out")
+    parser.add_argument("--no-ribbon", action="store_true",
+                        help="leave out the ribbon buttons (minutes of LibreOffice); their section of --out stays")
     args = parser.parse_args(argv)
     if args.ribbon_only:
         imports = {"xlwings": import_time("import xlwings"),
                    "both": import_time("import xlwings; import xlpy.excel")}
         section = render_ribbon(imports, ribbon(args.work, repeats=args.repeats))
-        old = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Benchmark results\n"
-        head = old.split("\n## Ribbon\n", 1)[0].rstrip("\n")
-        args.out.write_text(head + "\n\n" + section, encoding="utf-8")
+        write_sections(args.out, {"Ribbon": section})
         print(section)
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -222,16 +222,86 @@ def main(argv: list[str] | None = None) -> int:
             print(f"N={n} {kind}: {result[kind]:.2f} s, {result[kind + '_mb']:.0f} MB", flush=True)
         rows.append(result)
 
-    imports = {"xlwings": import_time("import xlwings"),
-               "both": import_time("import xlwings; import xlpy.excel")}
-    counts = ribbon(args.work, repeats=args.repeats)
-    report = render(rows, imports, counts)
-    args.out.write_text(report, encoding="utf-8")
-    print(report)
+    sections = {"": render(rows), "Start-up": render_startup(startup())}
+    if not args.no_ribbon:
+        imports = {"xlwings": import_time("import xlwings"),
+                   "both": import_time("import xlwings; import xlpy.excel")}
+        sections["Ribbon"] = render_ribbon(imports, ribbon(args.work, repeats=args.repeats))
+    write_sections(args.out, sections)
+    print("\n".join(sections.values()))
     return 0
 
 
-def render(rows: list[dict], imports: dict[str, float], counts: list[dict] | str) -> str:
+def write_sections(out: Path, sections: dict[str, str]) -> None:
+    """Replace the "## <name>" sections of `out` given in `sections` ("" = the head, up to the first "## "), keeping
+    the others (a section measured by another command, such as the ribbon's or the zip guard's)."""
+    text = out.read_text(encoding="utf-8") if out.exists() else "# Benchmark results\n"
+    parts = text.split("\n## ")
+    existing = {"": parts[0].rstrip("\n") + "\n"}
+    for part in parts[1:]:
+        name = part.split("\n", 1)[0].strip()
+        existing[name] = "## " + part.rstrip("\n") + "\n"
+    existing.update({name: body.rstrip("\n") + "\n" for name, body in sections.items()})
+    head = existing.pop("")
+    out.write_text("\n".join([head] + list(existing.values())), encoding="utf-8")
+
+
+STARTUP_BOOK = ROOT / "samples" / "eksempel_uden_fejl.xlsx"
+STARTUP = {
+    "calamine": ["-c", "import python_calamine"],
+    "validate": ["-c", "import sys; from xlpy.cli import main; sys.exit(main())", "validate", str(STARTUP_BOOK)],
+}
+
+
+def startup(repeats: int = 21) -> dict:
+    """Whole processes, as a user waits for them: median wall time of `python -c "import python_calamine"` and of
+    `xlpy validate` on one workbook (the console script's own call), with bytecode cached as on a user's machine
+    (PYTHONDONTWRITEBYTECODE is dropped and each is run once before timing); and the largest top-level imports
+    (`python -X importtime`) of validate and of the ribbon's module."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(ROOT)
+    out: dict = {}
+    for name, args in STARTUP.items():
+        subprocess.run([sys.executable, *args], capture_output=True, cwd=ROOT, env=env)
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, *args], capture_output=True, cwd=ROOT, env=env)
+            times.append(time.perf_counter() - t)
+        out[name] = statistics.median(times) * 1000
+    for name, args in (("validate", STARTUP["validate"]), ("ribbon", ["-c", "import xlpy.excel"])):
+        err = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True, cwd=ROOT,
+                             env=env).stderr
+        total, own = 0.0, []
+        for line in err.splitlines():
+            parts = line.split("|")
+            if len(parts) == 3 and parts[1].strip().isdigit():
+                if parts[2].startswith(" ") and not parts[2].startswith("  "):
+                    total += int(parts[1]) / 1000  # top level: its imports included
+                own.append((int(parts[0].split(":")[1]) / 1000, parts[2].strip()))
+        out[name + "_imports"] = (total, sorted(own, reverse=True))
+    return out
+
+
+def render_startup(s: dict) -> str:
+    today = dt.date.today().isoformat()
+    ratio = s["validate"] / s["calamine"]
+    lines = ["## Start-up", "", f"Run on {today} with `python -m bench` on {machine()}.", "",
+             "Whole processes, median wall time of 21 runs, bytecode cached (as on a user's machine):", "",
+             "| process | ms |", "|---|---|",
+             f"| `python -c \"import python_calamine\"` | {s['calamine']:.0f} |",
+             f"| `xlpy validate samples/eksempel_uden_fejl.xlsx` | {s['validate']:.0f} |",
+             f"| ratio (target ≤ 2,0) | {ratio:.2f} |", ""]
+    for name, title in (("validate", "`xlpy validate` (one workbook)"), ("ribbon", "`import xlpy.excel` (the ribbon's module)")):
+        total, own = s[name + "_imports"]
+        shown = ", ".join(f"{mod} {ms:.1f}" for ms, mod in own[:10])
+        lines.append(f"`python -X importtime`, {title}: {total:.0f} ms of imports; the modules taking most of it "
+                     f"themselves (ms): {shown}.")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def render(rows: list[dict]) -> str:
     today = dt.date.today().isoformat()
     lines = [
         "# Benchmark results",
@@ -258,7 +328,32 @@ def render(rows: list[dict], imports: dict[str, float], counts: list[dict] | str
         ratio = (largest["xlpy"] / largest["cases"]) / (base["xlpy"] / base["cases"])
         lines += ["", f"Time per case at N = {largest['n']:,} is {ratio:.2f} × the time per case at "
                       f"N = {base['n']:,}."]
-    return "\n".join(lines) + "\n\n" + render_ribbon(imports, counts)
+    lines += ["", "Targets (issue 16), from this run:", ""] + [f"- {t}" for t in targets(rows)]
+    return "\n".join(lines) + "\n"
+
+
+def targets(rows: list[dict]) -> list[str]:
+    """Each target of the performance issue this run can judge, met or not, with the figure."""
+    by_n = {r["n"]: r for r in rows}
+    out = []
+
+    def mark(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    if 1000 in by_n:
+        r = by_n[1000]
+        ratio = r["xlpy"] / r["floor"]
+        out.append(f"N = 1.000: xlpy ≤ 3,0 × the floor (stretch 2,0): {ratio:.2f} × — {mark(ratio <= 3.0)}")
+        if "baseline" in r:
+            speed = r["baseline"] / r["xlpy"]
+            out.append(f"N = 1.000: ≥ 12 × faster than pandas+openpyxl: {speed:.1f} × — {mark(speed >= 12)}")
+    if 100 in by_n and 5000 in by_n:
+        per = (by_n[5000]["xlpy"] / by_n[5000]["cases"]) / (by_n[100]["xlpy"] / by_n[100]["cases"])
+        out.append(f"time per case at N = 5.000 within 25 % of N = 100: {per:.2f} × — {mark(abs(per - 1) <= 0.25)}")
+    if 5000 in by_n:
+        mb = by_n[5000]["xlpy_mb"]
+        out.append(f"peak memory at N = 5.000 under 500 MB: {mb:.0f} MB — {mark(mb < 500)}")
+    return out
 
 
 def render_ribbon(imports: dict[str, float], counts: list[dict] | str) -> str:
