@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import tempfile
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -137,6 +138,9 @@ def _file_url_class() -> Any:
     return FileUrl
 
 
+_row_col = attrgetter("row", "col")
+
+
 def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
     """One layout as a worksheet. Cells are written in row order, so that in constant_memory mode each finished row
     can go to disk; everything that shapes rows (heights, the table's header) is set first."""
@@ -175,28 +179,36 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
         ws.add_table(r0, c0, last, c1, options)
         ws.constant_memory = streaming
     links = 0
-    for cell in sorted(layout.cells, key=lambda c: (c.row, c.col)):
-        r, c, value = cell.row, cell.col, cell.value
-        if isinstance(value, Formula):
+    write_number, write_string = ws.write_number, ws.write_string
+    by_style: dict[str, Any] = {}  # style -> format, without the quote prefix (the common case)
+    for cell in sorted(layout.cells, key=_row_col):
+        r, c, value, style = cell.row, cell.col, cell.value, cell.style
+        kind = value.__class__
+        fmt = by_style[style] if style in by_style else by_style.setdefault(style, formats.get(style))
+        if (kind is float or kind is int) and not cell.link:
+            write_number(r, c, value, fmt)
+        elif kind is str and not cell.link:
+            value = _text(value)
+            write_string(r, c, value, formats.get(style, quote=True) if reads_as_formula(value) else fmt)
+        elif isinstance(value, Formula):
             cached = "" if value.value is None else value.value
-            ws.write_formula(r, c, value.text, formats.get(cell.style), cached)
+            ws.write_formula(r, c, value.text, fmt, cached)
         elif cell.link and links < MAX_LINKS:
             links += 1
             text = "" if value is None else _text(str(value))
-            ws.write_url(r, c, _link_target(cell.link, text or None), formats.get(cell.style), string=text or None)
+            ws.write_url(r, c, _link_target(cell.link, text or None), fmt, string=text or None)
         elif isinstance(value, str):
             value = _text(value)
-            ws.write_string(r, c, value, formats.get(cell.style, quote=reads_as_formula(value)))
+            write_string(r, c, value, formats.get(style, quote=True) if reads_as_formula(value) else fmt)
         elif value is None:
-            fmt = formats.get(cell.style)
             if fmt is not None:
                 ws.write_blank(r, c, None, fmt)
         elif isinstance(value, bool):
-            ws.write_boolean(r, c, value, formats.get(cell.style))
+            ws.write_boolean(r, c, value, fmt)
         elif isinstance(value, (int, float)):
-            ws.write_number(r, c, value, formats.get(cell.style))
+            write_number(r, c, value, fmt)
         else:
-            ws.write(r, c, value, formats.get(cell.style))
+            ws.write(r, c, value, fmt)
     for v in layout.validations:
         options = {"validate": "list", "source": v.source, "error_title": "Ugyldig værdi",
                    "error_message": "Vælg en værdi fra listen (arket Lister)."}
