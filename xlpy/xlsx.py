@@ -141,6 +141,15 @@ def _file_url_class() -> Any:
 _row_col = attrgetter("row", "col")
 
 
+class _NothingToOverlap(dict):
+    """XlsxWriter checks that a table overlaps no earlier table or merged range by keeping a dict entry for every
+    cell of every table: 180.000 entries (20 MB) for an Overblik of 10.000 cases, 100 MB at 50.000. A layout has one
+    table and no merged ranges, so there is nothing to overlap: the entries are not kept."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+
 def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
     """One layout as a worksheet. Cells are written in row order, so that in constant_memory mode each finished row
     can go to disk; everything that shapes rows (heights, the table's header) is set first."""
@@ -176,6 +185,7 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
         # XlsxWriter refuses tables in constant_memory mode only because a table writes its header cells; before
         # any row is written, those cells can go into the row buffer like any other.
         streaming, ws.constant_memory = ws.constant_memory, False
+        ws.table_cells = _NothingToOverlap()
         ws.add_table(r0, c0, last, c1, options)
         ws.constant_memory = streaming
     links = 0
