@@ -2,7 +2,11 @@
 
     python samples/build.py            # rewrite every sample workbook
 
-- allerod_2021.xlsx, eksempel_uden_fejl.xlsx: built here.
+- allerod_2021.xlsx, eksempel_uden_fejl.xlsx: built here; allerod_2021.xlsx is the paper as printed, with its
+  mistakes.
+- allerod_2021_rettet.xlsx: the same five cases as the paper meant them (built here): case 2's net with the right sign
+  and the existing case's gain not counted, case 4 with 4.000 in 2022 (its footnote) and lav/høj 2.000/8.000 in the
+  Usikkerhed rows; computed rows are live formulas.
 - kl_2016/: KL's B17 catalogue, one workbook per municipality (samples/kl.py).
 - afdelinger/: four department workbooks of Allerød Kommune with six deliberate mistakes (samples/afdelinger.py;
   the mistakes are listed in afdelinger/README.md).
@@ -95,6 +99,24 @@ def allerod_specs() -> list[CaseSpec]:
     return specs
 
 
+def allerod_rettet_specs() -> list[CaseSpec]:
+    """The paper's five cases as it meant them: what it prints where it is consistent, its own corrections where it
+    is not. The computed rows are the template's live formulas (no printed net or cumulative row), so case 2's net
+    has the right sign and its cumulative row leaves the existing case's gain out (Medregnes = Nej), and case 4's
+    2023 net is 6.624 − 5.623 = 1.001."""
+    specs = allerod_specs()
+    for spec in specs:
+        spec.net = spec.cumulative = None
+        spec.labels = {}
+        if spec.fields["case_nr"] == 4:
+            spec.one_off = [4000, *spec.one_off[1:]]  # footnote **: the computation uses 4,0 mio. kr.
+            spec.low = {"one_off": [2000]}  # ... and the interval 2,0-8,0 mio. kr. is its uncertainty
+            spec.high = {"one_off": [8000]}
+            spec.fields["description"] = ("Engangsinvesteringen (bygning) er skønnet til 2,0-8,0 mio. kr.; der "
+                                          "regnes med 4,0 mio. kr.")
+    return specs
+
+
 def clean_specs() -> list[CaseSpec]:
     """A small workbook that validates with no fejl: computed rows are live formulas."""
     common = {"municipality": "Eksempel Kommune", "unit": "1.000 kr.", "price_level": "2026-P/L",
@@ -123,7 +145,8 @@ def clean_specs() -> list[CaseSpec]:
 
 def build(out: Path) -> list[Path]:
     written = []
-    for name, specs in (("allerod_2021.xlsx", allerod_specs()), ("eksempel_uden_fejl.xlsx", clean_specs())):
+    for name, specs in (("allerod_2021.xlsx", allerod_specs()), ("allerod_2021_rettet.xlsx", allerod_rettet_specs()),
+                        ("eksempel_uden_fejl.xlsx", clean_specs())):
         path = out / name
         write_book(path, [*(case_sheet(s) for s in specs), lists_sheet(), guide_sheet()])
         written.append(path)

@@ -13,6 +13,7 @@ from .consolidate import Consolidation, consolidate
 from .findings import finding
 from .pipeline import check_files
 from .followup import Thresholds
+from .stress import StressSettings
 from .summary import iter_summary_layouts, summary_layouts
 
 
@@ -20,8 +21,10 @@ def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: in
                       rate: float = DEFAULT_RATE, lang: str = "da", jobs: int | None = None,
                       on_files: Callable[[int], None] | None = None,
                       progress: Callable[[int], None] | None = None,
-                      thresholds: Thresholds | None = None) -> Consolidation:
-    """Folders and files in, one consolidated workbook out (written atomically when `output` is given)."""
+                      thresholds: Thresholds | None = None, stress: dict | None = None) -> Consolidation:
+    """Folders and files in, one consolidated workbook out (written atomically when `output` is given). `stress`:
+    the stress tests' settings given on the command line (a department's Forudsætninger sheet is not used: the
+    settings are the consolidating department's, README "Uncertainty")."""
     with batch_collection():
         files, found = find_workbooks(inputs)
         if output is not None:
@@ -30,7 +33,7 @@ def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: in
         if on_files:
             on_files(len(files))
         result = add_search(check_many(files, rate, jobs, progress, thresholds), found)
-        c = consolidate(result, cutoff_year)
+        c = consolidate(result, cutoff_year, rate, StressSettings().updated(stress or {}, "flag"))
         if output is not None:
             from .xlsx import write_book
 
@@ -48,17 +51,22 @@ def _resolved(path: str) -> Path | None:
 
 
 def consolidate_in_place(path: str, cutoff_year: int | None = None, rate: float = DEFAULT_RATE,
-                         lang: str = "da", thresholds: Thresholds | None = None) -> tuple[Consolidation, bool]:
+                         lang: str = "da", thresholds: Thresholds | None = None,
+                         stress: dict | None = None) -> tuple[Consolidation, bool]:
     """xlpy's sheets (Overblik, Nøgletal, Pr. år, Pr. område, Fejl) added to or replaced in `path`, as an edit of
     its package: every part xlpy did not make keeps its bytes (inplace.py). Returns the consolidation and whether
     the file was written; when it was not, a finding says why (a sheet of one of xlpy's names that xlpy did not
     make, a file that cannot be edited) and the file is as it was."""
     from .inplace import replace_sheets
     from .package import PackageError
+    from .assumptions import read_assumptions
     from .read import sniff
 
     result = check_files([path], rate, thresholds=thresholds)
-    c = consolidate(result, cutoff_year)
+    on_sheet, problems = read_assumptions(path) if result.files_read else ({}, [])
+    result.findings += problems
+    settings = StressSettings().updated(on_sheet, "sheet").updated(stress or {}, "flag")
+    c = consolidate(result, cutoff_year, rate, settings)
     if not result.files_read:
         return c, False
     fmt, _ = sniff(Path(path))

@@ -34,6 +34,13 @@ TEXTS = {
         "bad_year": "ugyldigt årstal »{value}«: skriv et år fra {low} til {high}",
         "bad_share": "ugyldig andel »{value}«: skriv en brøk fra 0 til 1 som 0,9 eller en procent som 90 %",
         "bad_jobs": "ugyldigt antal processer »{value}«: skriv et helt tal på mindst 1",
+        "bad_stress": {
+            "delay_years": "ugyldig forsinkelse »{value}«: skriv et helt antal år fra 1 til 10",
+            "gains_share": "ugyldig andel »{value}«: skriv en andel over 0 og højst 100 % som 75 % eller 0,75",
+            "investment_overrun": "ugyldig overskridelse »{value}«: skriv en andel fra 0 til 500 % som 25 % eller "
+                                  "0,25",
+            "rate_points": "ugyldig renteændring »{value}«: skriv procentpoint fra 0 til 5 som 1 eller 0,5",
+        },
         "not_xlsx": "skabelonen er en .xlsx-projektmappe: skriv en sti, der ender på .xlsx (ikke »{value}«)",
         "in_place_one": "--in-place tager præcis én projektmappe",
         "needs_output": "consolidate skal have -o UD.xlsx eller --in-place (eller --format json)",
@@ -82,6 +89,12 @@ TEXTS = {
         "bad_year": "invalid year »{value}«: give a year from {low} to {high}",
         "bad_share": "invalid share »{value}«: give a fraction from 0 to 1 such as 0.9 or a percentage such as 90 %",
         "bad_jobs": "invalid number of processes »{value}«: give a whole number of at least 1",
+        "bad_stress": {
+            "delay_years": "invalid delay »{value}«: give a whole number of years from 1 to 10",
+            "gains_share": "invalid share »{value}«: give a share above 0 and at most 100 % such as 75 % or 0.75",
+            "investment_overrun": "invalid overrun »{value}«: give a share from 0 to 500 % such as 25 % or 0.25",
+            "rate_points": "invalid change of rate »{value}«: give percentage points from 0 to 5 such as 1 or 0.5",
+        },
         "not_xlsx": "the template is an .xlsx workbook: give a path ending in .xlsx (not »{value}«)",
         "in_place_one": "--in-place takes exactly one workbook",
         "needs_output": "consolidate needs -o OUT.xlsx or --in-place (or --format json)",
@@ -188,6 +201,40 @@ def _add_thresholds(p, lang: str) -> None:
                    help="follow-up: realisation rate from which the light is green (default 90 %%, or the Lister sheet)")
     p.add_argument("--yellow-from", type=_share_type(lang), metavar="SHARE",
                    help="follow-up: realisation rate from which the light is yellow (default 60 %%)")
+
+
+def _stress_type(lang: str, name: str):
+    """--stress-*: the same values a Forudsætninger sheet takes (assumptions.setting_value): "2", "75 %", "0,25", "1"."""
+
+    def setting(text: str):
+        from .assumptions import setting_value
+
+        value = setting_value(name, text)
+        if value is None:
+            raise argparse.ArgumentTypeError(TEXTS[lang]["bad_stress"][name].format(value=text))
+        return value
+
+    return setting
+
+
+def _stress(args):
+    """The stress tests' settings: the flags given (None for none, so a Forudsætninger sheet can decide)."""
+    from .stress import SETTING_NAMES
+
+    return {name: getattr(args, f"stress_{name}") for name in SETTING_NAMES
+            if getattr(args, f"stress_{name}", None) is not None}
+
+
+def _add_stress(p, lang: str) -> None:
+    for flag, name, metavar, text in (
+            ("--stress-delay", "delay_years", "YEARS", "stress test: gains this many years late (default 1)"),
+            ("--stress-gains", "gains_share", "SHARE", "stress test: gains realised at this share (default 75 %%)"),
+            ("--stress-overrun", "investment_overrun", "SHARE", "stress test: investments this share over (default "
+                                                                "25 %%)"),
+            ("--stress-rate-points", "rate_points", "POINTS", "stress test: discount rate ± these percentage points "
+                                                              "(default 1)")):
+        p.add_argument(flag, dest=f"stress_{name}", type=_stress_type(lang, name), metavar=metavar,
+                       help=text + "; wins over a Forudsætninger sheet")
 
 
 def _year_type(lang: str):
@@ -298,6 +345,7 @@ def _parser(lang: str = "da") -> argparse.ArgumentParser:
     k.add_argument("--rate", type=_rate_type(lang), default=DEFAULT_RATE, metavar="RATE", help=rate_help)
     k.add_argument("--jobs", type=_jobs_type(lang), default=None, metavar="N",
                    help="worker processes for reading (default: CPU count)")
+    _add_stress(k, lang)
     _add_thresholds(k, lang)
 
     t = sub.add_parser("template", help="write the blank case template", lang=lang)
@@ -455,11 +503,11 @@ def cmd_consolidate(args) -> int:
 
     if args.in_place:
         c, written = consolidate_in_place(args.inputs[0], args.cutoff_year, args.rate, args.lang,
-                                          thresholds=_thresholds(args))
+                                          thresholds=_thresholds(args), stress=_stress(args))
     else:
         with _progress(args.format == "table", args.lang) as (on_files, advance):
             c = consolidate_files(args.inputs, args.output, args.cutoff_year, args.rate, args.lang, args.jobs,
-                                  on_files, advance, thresholds=_thresholds(args))
+                                  on_files, advance, thresholds=_thresholds(args), stress=_stress(args))
         written = args.output is not None
     if args.format == "json":
         out = key_figures_json(c)

@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .compute import running_sum
+from .compute import DEFAULT_RATE, running_sum
 from .findings import Finding, Severity
 from .labels import normalise
 from .pipeline import CaseResult, Result
+from .stress import StressSettings
 
 NO_AREA = "(uden område)"
 NO_CATEGORY = "(uden kategori)"
@@ -84,6 +85,8 @@ class Consolidation:
     errors_by_case: dict[int, int] = field(default_factory=dict)  # id(result) -> number of fejl on its case
     left_out: dict[int, str] = field(default_factory=dict)  # id(result) -> "opgivet" | "duplicate"
     not_a_case: int = 0  # sheets with a year table that are not cases (overview, blank template)
+    rate: float = DEFAULT_RATE  # the discount rate the cases were computed with (the stress tests move it)
+    stress: StressSettings = field(default_factory=StressSettings)  # the stress tests' settings
 
     def counted(self, result: CaseResult) -> bool:
         return id(result) not in self.left_out
@@ -180,7 +183,9 @@ def left_out_of_totals(results: Sequence[CaseResult], findings: Sequence[Finding
     return out
 
 
-def consolidate(result: Result, cutoff_year: int | None = None) -> Consolidation:
+def consolidate(result: Result, cutoff_year: int | None = None, rate: float = DEFAULT_RATE,
+                stress: StressSettings | None = None) -> Consolidation:
+    """`rate` is the one the cases were computed with (check_files' rate); `stress` the stress tests' settings."""
     all_results = list(result.cases)
     left_out = left_out_of_totals(all_results, result.findings)
     results = [r for r in all_results if id(r) not in left_out]  # what the sums and counts run over
@@ -241,6 +246,8 @@ def consolidate(result: Result, cutoff_year: int | None = None) -> Consolidation
         errors_by_case=errors,
         left_out=left_out,
         not_a_case=sum(1 for f in findings if f.code in NOT_A_CASE_CODES),
+        rate=rate,
+        stress=stress or StressSettings(),
     )
 
 
@@ -268,6 +275,12 @@ def key_figures_json(c: Consolidation) -> dict:
     from .followup import follow_up_json
 
     out["follow_up"] = follow_up_json(c.results, c.counted, primary_area)
+    from .stress import portfolio_scenarios, stress_json
+
+    counted = [r for r in c.results if c.counted(r)]
+    out["scenarios"] = {p.name: p.to_dict() for p in portfolio_scenarios(counted)}
+    out["stress_tests"] = stress_json([r.figures for r in counted], c.rate, c.stress)
+    out["rate"] = c.rate
     out["findings"] = c.severity_counts()
     return out
 

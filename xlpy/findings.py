@@ -290,6 +290,15 @@ _register("case-abandoned", INFO,
           "Casen har status Opgivet; den vises i Overblik, men indgår ikke i summerne.",
           "The case has status Opgivet (abandoned); it is listed in Overblik but left out of the totals.")
 
+# --- the stress tests' settings (the Forudsætninger sheet) ----------------------------------------------------------
+_register("assumption-invalid", WARNING,
+          "\u00bb{value}\u00ab ud for \u00bb{label}\u00ab kan ikke bruges som forudsætning for stresstestene (gevinster "
+          "forsinket: 1–10 år; gevinster realiseret: over 0 og højst 100 %; investeringer over: 0–500 %; "
+          "kalkulationsrente ±: 0–5 procentpoint). Standardværdien (eller kommandolinjens) bruges.",
+          "\u00bb{value}\u00ab next to \u00bb{label}\u00ab cannot be used as a setting of the stress tests (gains late: "
+          "1–10 years; gains realised: above 0 and at most 100 %; investments over: 0–500 %; discount rate ±: 0–5 "
+          "percentage points). The default (or the command line's) is used.")
+
 # --- three-point estimates (companion rows "(lav)" / "(høj)") ---------------------------------------------------------
 _register("companion-without-base", ERROR,
           "Rækken \u00bb{label}\u00ab er et lavt eller højt skøn, men tabellen har ingen inputrække \u00bb{base}\u00ab, som "

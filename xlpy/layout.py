@@ -141,6 +141,11 @@ class Chart:
     width_cm: float = 18.0
     height_cm: float = 9.0
     number_format: str | None = None  # of the value axis
+    # "bar" (columns or bars, as stacked/horizontal say) or "range": each column of the data block a series of
+    # markers without lines (pessimistic, base, optimistic), the middle one with error bars down and up by the
+    # columns `error_bars` names (0-based, same rows), so each category shows its range around the base
+    kind: str = "bar"
+    error_bars: tuple[int, int] | None = None  # (minus column, plus column) for kind "range"
 
 
 @dataclass

@@ -16,7 +16,7 @@ from .numbers import as_json_number
 from .lister import parse_lists, parse_thresholds
 from .parse import is_case_sheet_name, parse_sheet
 from .read import Sheet, read_workbook
-from .scenarios import Scenarios, scenarios, validate_companions
+from .scenarios import Scenarios, plain_dict, scenarios, validate_companions
 from .validate import duplicate_case_numbers, validate_case
 
 
@@ -62,8 +62,7 @@ class CaseResult:
             "npv": as_json_number(f.npv),
             "complete": f.complete,
             "follow_up": None if self.follow_up is None else self.follow_up.to_dict(),
-            **(self.scenarios.to_dict() if self.scenarios is not None else {"scenarios": None,
-                                                                             "switching_value": None}),
+            **(self.scenarios.to_dict() if self.scenarios is not None else plain_dict(f)),
         }
 
 

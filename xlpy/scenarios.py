@@ -5,7 +5,8 @@ a blank companion cell is the same as the base. Scenarios (DESIGN §2): pessimis
 optimistic = lav costs with høj gains, expected (PERT) = (lav + 4·base + høj) / 6 per amount. Each scenario is
 compute.compute_case on a copy of the case with the input values swapped, so there is one implementation of the
 figures. The switching value (Skæringsværdi) is the share by which all gains can fall before the period net
-reaches 0, and before the payback year falls outside the period.
+reaches 0, which is also when the payback year falls outside the period (see switching_value). The portfolio's
+stress tests are in stress.py.
 """
 
 from __future__ import annotations
@@ -87,15 +88,22 @@ class Scenarios:
     base: Figures
     optimistic: Figures
     expected: Figures
-    switching_period_net: float | None  # share of all gains that can fall before the period net reaches 0
-    switching_payback: float | None  # ... before the payback year falls outside the period
+    switching_value: float | None  # share of all gains that can fall before the period net (and the payback) is lost
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "scenarios": {name: _figures_dict(getattr(self, name)) for name in SCENARIOS},
-            "switching_value": {"period_net": _share(self.switching_period_net),
-                                "payback": _share(self.switching_payback)},
+            "switching_value": _share(self.switching_value),
         }
+
+    def figures(self, name: str) -> Figures:
+        return getattr(self, name)
+
+
+def plain_dict(base: Figures) -> dict[str, Any]:
+    """What a case without low and high estimates gives: every scenario is the base."""
+    figures = _figures_dict(base)
+    return {"scenarios": {name: figures for name in SCENARIOS}, "switching_value": _share(switching_value(base))}
 
 
 def _share(value: float | None) -> float | None:
@@ -152,13 +160,35 @@ def scenarios(case: Case, base: Figures | None = None, rate: float = DEFAULT_RAT
     pessimistic = compute_case(with_values(case, lambda r, i, v: low(r, i, v) if is_gain(r) else high(r, i, v)), rate)
     optimistic = compute_case(with_values(case, lambda r, i, v: high(r, i, v) if is_gain(r) else low(r, i, v)), rate)
     expected = compute_case(with_values(case, lambda r, i, v: (low(r, i, v) + 4 * v + high(r, i, v)) / 6), rate)
-    return Scenarios(pessimistic, base, optimistic, expected, switching_period_net(base),
-                     switching_payback(case, base, rate))
+    return Scenarios(pessimistic, base, optimistic, expected, switching_value(base))
 
 
-def switching_period_net(f: Figures) -> float | None:
+def payback_range(s: Scenarios) -> str:
+    """Tilbagebetalingsår (pess.–opt.) as shown in Overblik and Følsomhed: the years the optimistic and the pessimistic
+    scenario pay back, earliest first ("2024–2027"; one year when they agree; "2024–efter 2027" when the pessimistic
+    one does not pay back within the period; "–" when no scenario has an investment)."""
+    years = s.base.years
+    after = f"efter {years[-1]}" if years else "–"
+    ends = (s.optimistic, s.pessimistic)
+    known = [f.payback_year for f in ends if f.payback_year is not None]
+    late = any(f.payback_year is None and f.total_investment > 0 for f in ends)  # invested, not paid back in time
+    if not known:
+        return after if late else "–"
+    low, high = min(known), max(known)
+    if late:
+        return f"{low}–{after}"
+    return str(low) if low == high else f"{low}–{high}"
+
+
+def switching_value(f: Figures) -> float | None:
     """period net ÷ total saving: the share all gains can fall by before the period net reaches 0 (0 when it is not
-    positive; None without gains)."""
+    positive; None without gains).
+
+    It is also the share before the payback year falls outside the period: the payback year (DESIGN §2, the first
+    year from which the cumulative net never again goes below 0) lies in the period exactly when the last year's
+    cumulative net — the period net — is ≥ 0 (then at the latest the last year is such a year; otherwise none is).
+    Scaling every gain by (1 − s) makes the period net total_saving·(1 − s) − total_investment, which reaches 0 at
+    s = period_net ÷ total_saving. So the two switching values the issue names are one figure."""
     if f.total_saving <= 0:
         return None
     return max(0.0, min(1.0, f.period_net / f.total_saving))
@@ -166,80 +196,3 @@ def switching_period_net(f: Figures) -> float | None:
 
 def gains_scaled(case: Case, factor: float) -> Case:
     return with_values(case, lambda r, i, v: v * factor if r.key == "saving" else v)
-
-
-def switching_payback(case: Case, base: Figures, rate: float = DEFAULT_RATE, steps: int = 40) -> float | None:
-    """The largest share s such that with every gain × (1 − s) the case still pays back within the period, by
-    bisection on compute_case's own payback year. None when the case has no payback year (or no investment)."""
-    if base.payback_year is None or base.total_saving <= 0:
-        return None
-    lo, hi = 0.0, 1.0  # lo pays back; hi (no gains left) does not, since there is an investment
-    for _ in range(steps):
-        mid = (lo + hi) / 2
-        if compute_case(gains_scaled(case, 1 - mid), rate).payback_year is not None:
-            lo = mid
-        else:
-            hi = mid
-    return lo
-
-
-# --- portfolio stress tests (the Følsomhed sheet) --------------------------------------------------------------------
-STRESS_TESTS = (
-    ("base", "Basis"),
-    ("gains_late", "Gevinster et år forsinket"),
-    ("gains_75", "Gevinster på 75 %"),
-    ("investment_125", "Investeringer 25 % over"),
-    ("rate_up", "Kalkulationsrente + 1 point"),
-    ("rate_down", "Kalkulationsrente − 1 point"),
-)
-
-
-def case_of(f: Figures) -> Case:
-    """A case holding only a computed case's yearly amounts (kr.): what the stress tests change. Works for the slim
-    cases worker processes send back, which have no table."""
-    def row(key: str, values: list[float]) -> Row:
-        return Row(key, key, 0, list(values))
-
-    costs = [row("one_off", f.one_off), row("recurring", f.recurring)]
-    return Case("", "", {}, {}, {}, unit="kr.", years=list(f.years), year_cols=list(range(len(f.years))),
-                rows={"one_off": costs[0], "recurring": costs[1]}, costs=costs, gains=[row("saving", f.saving)])
-
-
-def stressed(f: Figures, test: str, rate: float = DEFAULT_RATE) -> Figures:
-    """A case's figures under one stress test, by compute_case on a modified copy."""
-    case = case_of(f)
-    if test == "gains_late":  # every gain one year later; the last year's gain falls outside the period
-        g = case.gains[0]
-        case.gains = [replace(g, values=[0.0, *g.values[:-1]])]
-    elif test == "gains_75":
-        case = gains_scaled(case, 0.75)
-    elif test == "investment_125":
-        case = with_values(case, lambda r, i, v: v if r.key == "saving" else v * 1.25)
-    elif test == "rate_up":
-        rate = rate + 0.01
-    elif test == "rate_down":
-        rate = rate - 0.01
-    return compute_case(case, rate)
-
-
-@dataclass(slots=True)
-class StressTotals:
-    test: str
-    label: str
-    period_net: float = 0.0
-    npv: float = 0.0
-    negative: int = 0  # cases whose period net is below 0 under the test
-
-
-def stress_tests(figures: list[Figures], rate: float = DEFAULT_RATE) -> list[StressTotals]:
-    out = []
-    for test, label in STRESS_TESTS:
-        t = StressTotals(test, label)
-        for f in figures:
-            s = stressed(f, test, rate)
-            t.period_net += s.period_net
-            t.npv += s.npv
-            t.negative += s.period_net < 0
-        t.period_net, t.npv = round(t.period_net, 2), round(t.npv, 2)
-        out.append(t)
-    return out

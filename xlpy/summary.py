@@ -75,7 +75,8 @@ OVERVIEW_COLUMNS = (
     ("Nr.", "text"), ("Udvalg", "text"), ("Område", "text"), ("Titel", "text"), ("Forvaltning", "text"),
     ("Type", "text"), ("Periode", "text"), ("Årlig gevinst ved fuld indfasning (1.000 kr.)", "amount"),
     ("Samlet effektivisering i perioden (1.000 kr.)", "amount"), ("Investering i alt (1.000 kr.)", "amount"),
-    ("Kr. igen pr. krone", "ratio"), ("Tilbagebetalingsår", "year"), ("Nutidsværdi (1.000 kr.)", "amount"),
+    ("Kr. igen pr. krone", "ratio"), ("Tilbagebetalingsår", "year"), ("Tilbagebetalingsår (pess.–opt.)", "year"),
+    ("Nutidsværdi (1.000 kr.)", "amount"),
     ("Realiserbarhed", "realisability"), ("Status", "text"), ("I summen", "text"), ("Fejl", "integer"),
     ("Kilde", "link"),
 )
@@ -282,6 +283,7 @@ def overview_layout(c: "Consolidation", made: str, in_book: str | None = None,
             f.total_investment / THOUSAND if f.has_amounts else None,
             DASH if f.return_per_krone is None else round(f.return_per_krone, 4),
             DASH if f.payback_year is None else f.payback_year,
+            _payback_range(result),
             f.npv / THOUSAND if f.has_amounts else None,
             realisability_value(case.fields.get("realisability")),
             case.text("status"),
@@ -323,6 +325,16 @@ def overview_layout(c: "Consolidation", made: str, in_book: str | None = None,
     if c.results:  # on paper, everything but the links (Kilde)
         sheet.print_area = f"A1:{column_letter(OVERVIEW_COLUMN['Kilde'] - 1)}{last_row + 2}"
     return sheet
+
+
+def _payback_range(result) -> int | str | None:
+    """Tilbagebetalingsår (pess.–opt.): blank for a case without low and high estimates; one year as a number."""
+    if result.scenarios is None:
+        return None
+    from .scenarios import payback_range
+
+    text = payback_range(result.scenarios)
+    return int(text) if text.isdigit() else text
 
 
 def _period_text(first: int | None, last: int | None) -> str:

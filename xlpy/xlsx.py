@@ -248,7 +248,42 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
     return ws
 
 
+RANGE_MARKERS = ({"type": "square", "size": 6, "border": {"color": "C00000"}, "fill": {"color": "C00000"}},
+                 {"type": "diamond", "size": 9, "border": {"color": "1F3864"}, "fill": {"color": "1F3864"}},
+                 {"type": "triangle", "size": 7, "border": {"color": "548235"}, "fill": {"color": "548235"}})
+
+
+def _range_chart(workbook: Any, sheet: str, spec: Any) -> Any:
+    """Markers for pessimistic, base and optimistic per category, no lines; the base carries error bars down to the
+    pessimistic and up to the optimistic value (cell ranges), so each case shows as a vertical range."""
+    chart = workbook.add_chart({"type": "line"})
+    r0, c0, r1, c1 = spec.data
+    q0, d0, q1, d1 = spec.categories
+    for i, c in enumerate(range(c0, c1 + 1)):
+        series = {"name": [sheet, r0, c], "categories": [sheet, q0, d0, q1, d1], "values": [sheet, r0 + 1, c, r1, c],
+                  "line": {"none": True}, "marker": RANGE_MARKERS[min(i, 2)]}
+        if spec.error_bars and c == (c0 + c1) // 2:
+            minus, plus = spec.error_bars
+            series["y_error_bars"] = {
+                "type": "custom", "direction": "both", "end_style": 1,
+                "plus_values": f"='{sheet}'!${_col(plus)}${r0 + 2}:${_col(plus)}${r1 + 1}",
+                "minus_values": f"='{sheet}'!${_col(minus)}${r0 + 2}:${_col(minus)}${r1 + 1}",
+                "line": {"color": "595959", "width": 2.25}}
+        chart.add_series(series)
+    return chart
+
+
+def _col(index: int) -> str:
+    from .cells import column_letter
+
+    return column_letter(index)
+
+
 def _chart(workbook: Any, sheet: str, spec: Any) -> Any:
+    if getattr(spec, "kind", "bar") == "range":
+        chart = _range_chart(workbook, sheet, spec)
+        _axes(chart, spec)
+        return chart
     kind = "bar" if spec.horizontal else "column"
     chart = workbook.add_chart({"type": kind, **({"subtype": "stacked"} if spec.stacked else {})})
     r0, c0, r1, c1 = spec.data
@@ -261,6 +296,11 @@ def _chart(workbook: Any, sheet: str, spec: Any) -> Any:
         for c in range(c0, c1 + 1):
             chart.add_series({"name": [sheet, r0, c], "categories": [sheet, q0, d0, q1, d1],
                               "values": [sheet, r0 + 1, c, r1, c]})
+    _axes(chart, spec)
+    return chart
+
+
+def _axes(chart: Any, spec: Any) -> None:
     chart.set_title({"name": spec.title})
     y_axis = {"name": spec.y_title} if spec.y_title else {}
     if spec.number_format:
@@ -272,7 +312,6 @@ def _chart(workbook: Any, sheet: str, spec: Any) -> Any:
         x_axis["name"] = spec.x_title
     chart.set_x_axis(x_axis)
     chart.set_legend({"position": "right"})
-    return chart
 
 
 def _write(path: str, layouts: Iterable[SheetLayout], extra: Callable[[Any], None] | None,

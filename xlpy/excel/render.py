@@ -129,10 +129,16 @@ def render(sheet: Any, layout: SheetLayout) -> None:
         left, top = _position(layout, chart.anchor)
         obj = sheet.charts.add(left=left, top=top, width=chart.width_cm * 28.35, height=chart.height_cm * 28.35)
         q0, d0, _, _ = chart.categories
-        obj.set_source_data(sheet.range(f"{a1(min(r0, q0), min(c0, d0))}:{a1(r1, c1)}"))
+        if chart.kind == "range" and d0 < c0 - 1:  # categories not beside the data: the data block alone
+            obj.set_source_data(sheet.range(f"{a1(r0, c0)}:{a1(r1, c1)}"))
+        else:
+            obj.set_source_data(sheet.range(f"{a1(min(r0, q0), min(c0, d0))}:{a1(r1, c1)}"))
         try:
-            obj.chart_type = ("bar_stacked" if chart.horizontal else "column_stacked") if chart.stacked else \
-                ("bar_clustered" if chart.horizontal else "column_clustered")
+            if chart.kind == "range":  # the markers of each case's scenarios (the error bars are the file writer's)
+                obj.chart_type = "line_markers"
+            else:
+                obj.chart_type = ("bar_stacked" if chart.horizontal else "column_stacked") if chart.stacked else \
+                    ("bar_clustered" if chart.horizontal else "column_clustered")
         except Exception:  # noqa: BLE001
             pass
     if layout.freeze:
