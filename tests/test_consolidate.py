@@ -54,10 +54,10 @@ def test_in_place_kilde_links_to_case_sheets(sample_copy):
     book = sample_copy("allerod_2021.xlsx")
     consolidate_in_place(str(book))
     cells = book_view(book)["content"]["Overblik"]["cells"]
-    kilde = [cells[f"R{r}"] for r in range(3, 8)]
-    assert cells["R2"]["value"] == "Kilde"
+    kilde = [cells[f"S{r}"] for r in range(3, 8)]
+    assert cells["S2"]["value"] == "Kilde"
     assert [k["link"] for k in kilde] == [f"'Case {n}'!A1" for n in range(1, 6)]
-    assert book_view(book)["content"]["Overblik"]["tables"] == [("xlpyOverblik", "A2:R8")]  # with its totals row
+    assert book_view(book)["content"]["Overblik"]["tables"] == [("xlpyOverblik", "A2:S8")]  # with its totals row
 
 
 def test_overview_figures_are_the_case_figures(folder, tmp_path):

@@ -382,3 +382,54 @@ def test_ribbon_buttons_for_the_budget_round_reach_their_actions(tmp_path, monke
     book = open_remote(SAMPLES / "allerod_2021.xlsx")
     monkeypatch.setattr(deck, "_folder", lambda _book: str(tmp_path))
     assert buttons.decision_paper(book) == str(tmp_path / "allerod_2021 – beslutningsoplæg.pptx")
+
+
+def test_refresh_overview_shows_the_sensitivity_sheet(tmp_path):
+    """Opdatér overblik on the corrected paper (case 4 with lav/høj 2.000/8.000): the Følsomhed sheet through the
+    xlwings renderer, with the batch's figures, its chart, and the stress tests as the book's Forudsætninger sheet
+    sets them (gains 2 years late)."""
+    import openpyxl
+
+    from xlpy.batch import consolidate_in_place
+    from xlpy.read import read_workbook
+
+    path = tmp_path / "rettet.xlsx"
+    shutil.copy(SAMPLES / "allerod_2021_rettet.xlsx", path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("Forudsætninger")
+    ws["A1"], ws["B1"] = "Gevinster forsinket (år)", 2
+    wb.save(path)
+    book = open_remote(path)
+    buttons.refresh_overview(book)
+    acts = actions(book)
+    added = [a["args"][1] for a in by_func(acts, "addSheet")]
+    assert "Følsomhed" in added
+    position = len(wb.sheetnames) + added.index("Følsomhed")
+    written = [row for a in sheet_values(acts, position) for row in a["values"]]
+    by_nr = {row[1]: row for row in written if len(row) > 1 and row[1] == 4}
+    assert by_nr[4][3:6] == [pytest.approx(-240), pytest.approx(3_760), pytest.approx(5_760)]  # pess., basis, opt.
+    assert by_nr[4][10] == "2024–efter 2027"
+    assert any(row and row[0] == "Gevinster 2 år forsinket" for row in written)
+    batch = tmp_path / "batch.xlsx"
+    shutil.copy(path, batch)
+    consolidate_in_place(str(batch))
+    grid = {s.name: s.grid for s in read_workbook(batch).sheets}["Følsomhed"]
+    labels = [row[0] for row in grid]
+    assert "Gevinster 2 år forsinket" in labels  # the same sheet setting in the batch
+    assert len([a for a in by_func(acts, "addChart") if a["sheet_position"] == position]) == 1
+
+
+def test_compute_shows_the_scenarios_of_a_case_with_estimates():
+    book = open_remote(SAMPLES / "allerod_2021_rettet.xlsx")
+    results = buttons.compute(book)
+    blocks = {a["sheet_position"]: a for a in by_func(actions(book), "setValues")
+              if a["values"][0][0] == "Beregnet af xlpy"}
+    four = dict((row[0], row[1]) for row in blocks[3]["values"][1:] if row[0])
+    assert four["Netto i perioden, pessimistisk (1.000 kr.)"] == pytest.approx(-240)  # one-off 8.000: 3.760 − 4.000
+    assert four["Netto i perioden, optimistisk (1.000 kr.)"] == pytest.approx(5_760)  # one-off 2.000
+    assert four["Tilbagebetalingsår (pess.–opt.)"] == "2024–efter 2027"
+    assert four["Skæringsværdi (gevinsterne kan falde med)"] == pytest.approx(3_760 / 47_472)
+    one = dict((row[0], row[1]) for row in blocks[0]["values"][1:] if row[0])
+    assert "Netto i perioden, pessimistisk (1.000 kr.)" not in one  # no estimates: no scenario rows
+    assert one["Skæringsværdi (gevinsterne kan falde med)"] == 1  # no investment: all gains can go
+    assert len(results) == 5

@@ -87,7 +87,7 @@ def test_overview_totals_row_is_the_tables_own_and_counts_what_the_totals_count(
     wb = load_workbook(out)
     ws = wb["Overblik"]
     table = ws.tables["xlpyOverblik"]
-    assert table.totalsRowCount == 1 and table.ref == "A2:R16"
+    assert table.totalsRowCount == 1 and table.ref == "A2:S16"
     by_name = {col.name: col for col in table.tableColumns}
     assert by_name["Nr."].totalsRowLabel == "I alt"
     assert by_name["Samlet effektivisering i perioden (1.000 kr.)"].totalsRowFunction == "custom"

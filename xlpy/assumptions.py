@@ -6,14 +6,17 @@ advarsel at its cell and the default (or the flag) is used."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .findings import Finding, Plain, finding
-from .labels import normalise
+from .labels import ASSUMPTIONS_SHEET, normalise
 from .numbers import parse_number_text
 
-SHEET = "Forudsætninger"
+SHEET = ASSUMPTIONS_SHEET
 Grid = Sequence[Sequence[Any]]
+
+if TYPE_CHECKING:
+    from .layout import SheetLayout
 
 LABELS = {
     "delay_years": ("Gevinster forsinket", "Forsinkelse af gevinster", "Gevinster forsinket med", "Forsinkelse"),
@@ -81,7 +84,8 @@ def parse_assumptions(grid: Grid, file: str = "", sheet: str = SHEET) -> tuple[d
             setting = setting_value(name, value)
             if setting is None:
                 findings.append(finding("assumption-invalid", file, sheet, a1(r, c + 1), label=label.strip(),
-                                        value=Plain(value)))
+                                        value=Plain(value) if isinstance(value, (int, float)) and not isinstance(value, bool)
+                                        else str(value).strip()))
                 continue
             found[name] = setting
     return found, findings
@@ -106,3 +110,32 @@ def read_assumptions(path: str, file: str | None = None) -> tuple[dict[str, Any]
     except Exception:  # noqa: BLE001 (a workbook that cannot be read has its finding from the reader)
         return {}, []
     return parse_assumptions(grid, file if file is not None else str(path), name)
+
+
+def assumptions_sheet() -> "SheetLayout":
+    """The Forudsætninger sheet of the ribbon workbook, holding the defaults: the finance department changes a value
+    and Opdatér overblik / Hent afdelinger use it."""
+    from .layout import SheetLayout
+    from .stress import StressSettings
+
+    d = StressSettings()
+    sheet = SheetLayout(SHEET, widths={0: 38, 1: 12, 2: 70})
+    sheet.put(0, 0, "Forudsætninger for stresstestene på arket Følsomhed", "title")
+    sheet.put(1, 0, "Ændr værdierne i de gule celler. Kommandolinjens --stress-flag går forud for arket.", "note")
+    sheet.put(3, 0, "Forudsætning", "header_left")
+    sheet.put(3, 1, "Værdi", "header_left")
+    sheet.put(3, 2, "Betydning", "header_left")
+    rows = (
+        (LABELS["delay_years"][0] + " (år)", d.delay_years, "input_integer",
+         "Alle gevinster kommer så mange år senere; det, der så falder efter periodens sidste år, går tabt."),
+        (LABELS["gains_share"][0], d.gains_share, "input_percent", "Gevinsterne realiseres kun med denne andel."),
+        (LABELS["investment_overrun"][0], d.investment_overrun, "input_percent",
+         "Alle investeringer (engangs og varige) bliver så meget dyrere."),
+        (LABELS["rate_points"][0] + " (procentpoint)", d.rate_points * 100, "input_decimal",
+         "Nutidsværdien beregnes også med kalkulationsrenten så mange procentpoint højere og lavere."),
+    )
+    for r, (label, value, style, meaning) in enumerate(rows, start=4):
+        sheet.put(r, 0, label, "text")
+        sheet.put(r, 1, value, style)
+        sheet.put(r, 2, meaning, "wrap")
+    return sheet

@@ -510,7 +510,7 @@ def cmd_consolidate(args) -> int:
                                   on_files, advance, thresholds=_thresholds(args), stress=_stress(args))
         written = args.output is not None
     if args.format == "json":
-        out = key_figures_json(c)
+        out = key_figures_json(c, args.lang)
         lights = _thresholds(args)
         if lights is not None:  # the portfolio's lights by the thresholds given on the command line
             for totals in (out["follow_up"], *out["follow_up"]["by_area"]):

@@ -251,7 +251,7 @@ def consolidate(result: Result, cutoff_year: int | None = None, rate: float = DE
     )
 
 
-def key_figures_json(c: Consolidation) -> dict:
+def key_figures_json(c: Consolidation, lang: str = "da") -> dict:
     from .numbers import as_json_number
 
     def figures(k: KeyFigures) -> dict:
@@ -279,7 +279,7 @@ def key_figures_json(c: Consolidation) -> dict:
 
     counted = [r for r in c.results if c.counted(r)]
     out["scenarios"] = {p.name: p.to_dict() for p in portfolio_scenarios(counted)}
-    out["stress_tests"] = stress_json([r.figures for r in counted], c.rate, c.stress)
+    out["stress_tests"] = stress_json([r.figures for r in counted], c.rate, c.stress, lang)
     out["rate"] = c.rate
     out["findings"] = c.severity_counts()
     return out

@@ -295,5 +295,6 @@ MARKS_SHEET = "xlpy_markeringer"  # hidden: where Validér remembers what each h
 SUMMARY_SHEETS = ("Overblik", "Nøgletal", "Pr. år", "Pr. område", FINDINGS_SHEET)
 FOLLOW_UP_SHEET = "Opfølgning"  # written beside the summary sheets once a case has realised figures
 SENSITIVITY_SHEET = "Følsomhed"  # written beside the summary sheets once a case has low and high estimates
+ASSUMPTIONS_SHEET = "Forudsætninger"  # the stress tests' settings (assumptions.py)
 NOT_CASE_SHEETS = {normalise(x) for x in (LISTS_SHEET, GUIDE_SHEET, MARKS_SHEET, FOLLOW_UP_SHEET, SENSITIVITY_SHEET,
-                                          *SUMMARY_SHEETS)}
+                                          ASSUMPTIONS_SHEET, *SUMMARY_SHEETS)}

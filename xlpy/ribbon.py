@@ -160,7 +160,9 @@ def config_rows(interpreter: str | None) -> tuple[str, list[tuple[str, object]],
 
 
 def write_sheets(path: Path, interpreter: str | None = None) -> None:
-    """Step 1: the template sheets, then xlwings' settings sheet (keys in column A, values in B)."""
+    """Step 1: the template sheets, the stress tests' Forudsætninger (their defaults, for the finance department to
+    change), then xlwings' settings sheet (keys in column A, values in B)."""
+    from .assumptions import assumptions_sheet
     from .casesheet import template_sheets
     from .layout import SheetLayout
     from .xlsx import write_book
@@ -174,7 +176,7 @@ def write_sheets(path: Path, interpreter: str | None = None) -> None:
     first_help = len(rows) + 3  # three empty rows end xlwings' key list, as in its quickstart
     for offset, line in enumerate(help_lines):
         config.put(first_help + offset, 0, line, "label" if offset == 0 else "text")
-    write_book(path, [*template_sheets(), config])
+    write_book(path, [*template_sheets(), assumptions_sheet(), config])
 
 
 def add_vba_project(xlsm: Path, modules: Sequence[tuple[str, str, bool]]) -> None:

@@ -168,9 +168,12 @@ def stress_tests(figures: Sequence[Figures], rate: float = DEFAULT_RATE, setting
     return out
 
 
-def stress_json(figures: Sequence[Figures], rate: float, settings: StressSettings) -> list[dict[str, Any]]:
+def stress_json(figures: Sequence[Figures], rate: float, settings: StressSettings,
+                lang: str = "da") -> list[dict[str, Any]]:
+    """Each test: its name, its setting (and where it came from: "default", "sheet" or "flag"), a label in `lang`,
+    the portfolio's net, NPV, kr. igen pr. krone and the cases not (no longer) paying back in their period."""
     out = []
-    for t in stress_tests(figures, rate, settings, "en"):
+    for t in stress_tests(figures, rate, settings, lang):
         name = SETTING_OF_TEST.get(t.name)
         setting: dict[str, Any] = {} if name is None else {name: getattr(settings, name),
                                                            "source": settings.source.get(name, "default")}

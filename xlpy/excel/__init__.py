@@ -258,7 +258,7 @@ def validate(book: Any) -> list[Finding]:
 # --- Beregn -----------------------------------------------------------------------------------------------------
 
 AMOUNT_FORMAT = "#,##0;[Red]-#,##0"
-BLOCK_ROWS = 9
+BLOCK_ROWS = 13
 BLOCK_AMOUNTS = (1, 5)  # rows 1-5 of the block are amounts (one number format); kr. igen and the year follow
 OLD_BLOCK_RATIO_ROW = 5  # blocks written before the amounts were contiguous had kr. igen here and the NPV on row 7
 
@@ -279,7 +279,27 @@ def _block_values(r: CaseResult, rate: float) -> list[list[Any]]:
         ["Kr. igen pr. investeret krone", dash if f.return_per_krone is None else round(f.return_per_krone, 4)],
         ["Tilbagebetalingsår", dash if f.payback_year is None else f.payback_year],
         ["Ufuldstændig: et beløb kunne ikke læses" if not f.complete else "", ""],
+        *_scenario_rows(r, label),
     ]
+
+
+SCENARIO_ROWS = (9, 10)  # the pessimistic and optimistic period net: amounts, like BLOCK_AMOUNTS
+SWITCHING_ROW = 12
+
+
+def _scenario_rows(r: CaseResult, label: str) -> list[list[Any]]:
+    """Under the block: the period net of the pessimistic and optimistic scenario and the payback years' range (blank
+    without low and high estimates, so an earlier run's figures do not stay), and the switching value."""
+    from ..scenarios import payback_range, switching_value
+
+    s, unit = r.scenarios, r.case.factor
+    share = switching_value(r.figures)
+    rows: list[list[Any]] = [["", ""], ["", ""], ["", ""]]
+    if s is not None:
+        rows = [[f"Netto i perioden, pessimistisk ({label})", s.pessimistic.period_net / unit],
+                [f"Netto i perioden, optimistisk ({label})", s.optimistic.period_net / unit],
+                ["Tilbagebetalingsår (pess.–opt.)", payback_range(s)]]
+    return rows + [["Skæringsværdi (gevinsterne kan falde med)", "–" if share is None else share]]
 
 
 def _find_label(grid: list[list[Any]], text: str) -> tuple[int, int] | None:
@@ -326,6 +346,11 @@ def compute(book: Any, rate: float | None = None) -> list[CaseResult]:
         first, last = BLOCK_AMOUNTS
         sheet.range(a1(where[0] + first, where[1] + 1) + ":" + a1(where[0] + last, where[1] + 1)).number_format = \
             AMOUNT_FORMAT
+        if r.scenarios is not None:
+            first, last = SCENARIO_ROWS
+            sheet.range(a1(where[0] + first, where[1] + 1) + ":" + a1(where[0] + last, where[1] + 1)
+                        ).number_format = AMOUNT_FORMAT
+        sheet.range(a1(where[0] + SWITCHING_ROW, where[1] + 1)).number_format = "0%"
         _fill_empty_computed(sheet, r, grid)
     _alert(book, f"{len(results)} case(s) beregnet." if results else
            "Projektmappen har ingen caseark. Brug »Ny case« for at oprette et.")
@@ -395,11 +420,30 @@ def _contiguous(indexes: Sequence[int]) -> list[tuple[int, int]]:
 
 # --- Opdatér overblik / Hent afdelinger --------------------------------------------------------------------------
 
-def _render_summary(book: Any, result: Result, cutoff_year: int | None, in_book: str | None) -> Any:
+def _stress_settings(book: Any, sheets: Sequence[Sheet] | None = None) -> tuple[Any, list[Finding]]:
+    """The stress tests' settings from this workbook's "Forudsætninger" sheet (the defaults without one)."""
+    from ..assumptions import SHEET, find_sheet, parse_assumptions
+    from ..stress import StressSettings
+
+    found = find_sheet(sheets) if sheets is not None else None
+    if found is None and sheets is None:
+        live = _sheet(book, SHEET)
+        found = read_sheets(book, skip=[s.name for s in book.sheets if s.name != live.name])[0] if live else None
+    if found is None:
+        return StressSettings(), []
+    values, findings = parse_assumptions(found.grid, book.name, found.name)
+    return StressSettings().updated(values, "sheet"), findings
+
+
+def _render_summary(book: Any, result: Result, cutoff_year: int | None, in_book: str | None,
+                    sheets: Sequence[Sheet] | None = None) -> Any:
+    from ..compute import DEFAULT_RATE
     from ..consolidate import consolidate
     from ..summary import summary_layouts
 
-    c = consolidate(result, cutoff_year)
+    settings, findings = _stress_settings(book, sheets)
+    result.findings += findings
+    c = consolidate(result, cutoff_year, DEFAULT_RATE, settings)
     for layout in summary_layouts(c, in_book=in_book):
         _replace_sheet(book, layout)
     return c
@@ -407,10 +451,12 @@ def _render_summary(book: Any, result: Result, cutoff_year: int | None, in_book:
 
 @button
 def refresh_overview(book: Any, cutoff_year: int | None = None) -> Any:
-    """Opdatér overblik: Overblik, Nøgletal, Pr. år, Pr. område and Fejl for this workbook's cases."""
-    results, findings, _ = _check(book)
+    """Opdatér overblik: Overblik, Nøgletal, Pr. år, Pr. område and Fejl for this workbook's cases (and Opfølgning,
+    Følsomhed when the cases have follow-up figures or low/high estimates; the stress tests as the workbook's
+    Forudsætninger sheet sets them)."""
+    results, findings, sheets = _check(book)
     c = _render_summary(book, Result(cases=results, findings=findings, files_read=[book.name]), cutoff_year,
-                        in_book=book.name)
+                        in_book=book.name, sheets=sheets)
     _alert(book, f"Overblikket er opdateret: {len(results)} case(s)." if results else
            "Projektmappen har ingen caseark; overblikket er tomt.")
     return c
@@ -527,7 +573,7 @@ def new_case(book: Any) -> str:
             sheet.range(cell).value = None
     block = _find_label(next(s.grid for s in sheets if s.name == source.sheet), BLOCK_TITLE)
     if block is not None:  # the copied "Beregnet af xlpy" block belongs to the other case
-        sheet.range(a1(*block) + ":" + a1(block[0] + 8, block[1] + 1)).clear_contents()
+        sheet.range(a1(*block) + ":" + a1(block[0] + BLOCK_ROWS - 1, block[1] + 1)).clear_contents()
     cols = source.year_cols
     if cols:
         for row in (*source.input_rows(), *source.subrows):

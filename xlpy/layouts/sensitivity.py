@@ -65,7 +65,7 @@ def sensitivity_layout(c: "Consolidation", made: str) -> SheetLayout:
         row += 1
         s = r.scenarios
         sheet.put(row, 0, r.case.title, "wrap")
-        sheet.put(row, 1, case_nr_value(r.case.case_nr), "text_left" if not r.case.case_nr.isdigit() else "general")
+        sheet.put(row, 1, case_nr_value(r.case.case_nr), "text_left")
         sheet.put(row, 2, r.case.text("area"), "wrap")
         for col, f in ((PESS, s.pessimistic), (BASE, s.base), (OPT, s.optimistic), (EXPECTED, s.expected)):
             sheet.put(row, col, f.period_net / THOUSAND, "amount")
@@ -131,8 +131,12 @@ def sensitivity_layout(c: "Consolidation", made: str) -> SheetLayout:
             error_bars=(DOWN, UP), y_title="1.000 kr.", number_format="#,##0",
             width_cm=max(18.0, 2.0 * len(ranged) + 6), height_cm=10.0))
 
-    widths = [42, 13, 18, 14, 13, 14, 14, 14, 13, 13, 18, 14]
+    from ..summary import _fit_header_height, _fit_row_heights
+
+    widths = [48, 13, 18, 14, 13, 14, 14, 14, 13, 13, 18, 14]
     for col, w in enumerate(widths):
         sheet.widths[col] = w
-    sheet.heights[header] = 45
+    _fit_header_height(sheet, header, table=bool(ranged))
+    for col in (0, 2):  # titles and areas that wrap
+        _fit_row_heights(sheet, col, header + 1)
     return sheet
