@@ -83,7 +83,7 @@ def parts(path: Path) -> dict[str, bytes]:
 def test_olevba_reads_back_every_module(built):
     modules = vba_modules(built)
     assert {"ThisWorkbook", "xlpy_ribbon", "xlwings_udfs", "xlwings", "Dictionary"} <= set(modules), sorted(modules)
-    assert sum(1 for name in modules if re.fullmatch(r"Sheet\d+", name)) == 4  # a document module per sheet
+    assert sum(1 for name in modules if re.fullmatch(r"Sheet\d+", name)) == 5  # a document module per sheet
     assert re.search(r"^(Public\s+)?Function\s+RunPython\(", modules["xlwings"], re.M | re.I)
 
 
