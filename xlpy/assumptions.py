@@ -83,9 +83,9 @@ def parse_assumptions(grid: Grid, file: str = "", sheet: str = SHEET) -> tuple[d
                 continue
             setting = setting_value(name, value)
             if setting is None:
+                number = isinstance(value, (int, float)) and not isinstance(value, bool)
                 findings.append(finding("assumption-invalid", file, sheet, a1(r, c + 1), label=label.strip(),
-                                        value=Plain(value) if isinstance(value, (int, float)) and not isinstance(value, bool)
-                                        else str(value).strip()))
+                                        value=Plain(value) if number else str(value).strip()))
                 continue
             found[name] = setting
     return found, findings

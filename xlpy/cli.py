@@ -204,7 +204,7 @@ def _add_thresholds(p, lang: str) -> None:
 
 
 def _stress_type(lang: str, name: str):
-    """--stress-*: the same values a Forudsætninger sheet takes (assumptions.setting_value): "2", "75 %", "0,25", "1"."""
+    """--stress-*: the values a Forudsætninger sheet takes (assumptions.setting_value): "2", "75 %", "0,25", "1"."""
 
     def setting(text: str):
         from .assumptions import setting_value
