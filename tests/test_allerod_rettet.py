@@ -39,7 +39,7 @@ def overview(tmp_path_factory):
 
 
 def test_no_findings_in_the_corrected_paper():
-    from xlpy import validate
+    from xlpy.pipeline import validate
 
     assert [(f.sheet, f.cell, f.code) for f in validate([BOOK]) if f.severity.value != "info"] == []
 
