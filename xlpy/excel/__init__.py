@@ -259,16 +259,21 @@ def validate(book: Any) -> list[Finding]:
 
 AMOUNT_FORMAT = "#,##0;[Red]-#,##0"
 BLOCK_ROWS = 13
-BLOCK_AMOUNTS = (1, 5)  # rows 1-5 of the block are amounts (one number format); kr. igen and the year follow
+BLOCK_AMOUNTS = (1, 8)  # rows 1-8 of the block are numbers in one number format; kr. igen and the years follow
 OLD_BLOCK_RATIO_ROW = 5  # blocks written before the amounts were contiguous had kr. igen here and the NPV on row 7
 
 
 def _block_values(r: CaseResult, rate: float) -> list[list[Any]]:
+    """The block "Beregnet af xlpy": the case's figures; for a case with low and high estimates the pessimistic and
+    optimistic period net and the payback years' range (blank otherwise, so an earlier run's figures do not stay);
+    the switching value in per cent (a number, so the block keeps one number format)."""
     from ..made import now
+    from ..scenarios import payback_range, switching_value
 
-    f, unit = r.figures, r.case.factor
+    f, unit, s = r.figures, r.case.factor, r.scenarios
     label = {1: "kr.", 1000: "1.000 kr.", 1_000_000: "mio. kr."}.get(unit, "kr.")
     dash = "–"
+    share = switching_value(f)
     return [
         [BLOCK_TITLE, f"{now():%d-%m-%Y %H:%M}"],
         [f"Investering i perioden ({label})", f.total_investment / unit],
@@ -276,30 +281,14 @@ def _block_values(r: CaseResult, rate: float) -> list[list[Any]]:
         [f"Netto i perioden ({label})", f.period_net / unit],
         [f"Årlig gevinst ved fuld indfasning ({label})", f.full_phase_in_saving / unit],
         [f"Nutidsværdi, {rate * 100:.1f} % ({label})".replace(".", ","), f.npv / unit],
+        [f"Netto i perioden, pessimistisk ({label})", s.pessimistic.period_net / unit] if s else ["", ""],
+        [f"Netto i perioden, optimistisk ({label})", s.optimistic.period_net / unit] if s else ["", ""],
+        ["Skæringsværdi: gevinsterne kan falde med (%)", dash if share is None else round(share * 100, 2)],
         ["Kr. igen pr. investeret krone", dash if f.return_per_krone is None else round(f.return_per_krone, 4)],
         ["Tilbagebetalingsår", dash if f.payback_year is None else f.payback_year],
+        ["Tilbagebetalingsår (pess.–opt.)", payback_range(s)] if s else ["", ""],
         ["Ufuldstændig: et beløb kunne ikke læses" if not f.complete else "", ""],
-        *_scenario_rows(r, label),
     ]
-
-
-SCENARIO_ROWS = (9, 10)  # the pessimistic and optimistic period net: amounts, like BLOCK_AMOUNTS
-SWITCHING_ROW = 12
-
-
-def _scenario_rows(r: CaseResult, label: str) -> list[list[Any]]:
-    """Under the block: the period net of the pessimistic and optimistic scenario and the payback years' range (blank
-    without low and high estimates, so an earlier run's figures do not stay), and the switching value."""
-    from ..scenarios import payback_range, switching_value
-
-    s, unit = r.scenarios, r.case.factor
-    share = switching_value(r.figures)
-    rows: list[list[Any]] = [["", ""], ["", ""], ["", ""]]
-    if s is not None:
-        rows = [[f"Netto i perioden, pessimistisk ({label})", s.pessimistic.period_net / unit],
-                [f"Netto i perioden, optimistisk ({label})", s.optimistic.period_net / unit],
-                ["Tilbagebetalingsår (pess.–opt.)", payback_range(s)]]
-    return rows + [["Skæringsværdi (gevinsterne kan falde med)", "–" if share is None else share]]
 
 
 def _find_label(grid: list[list[Any]], text: str) -> tuple[int, int] | None:
@@ -346,11 +335,6 @@ def compute(book: Any, rate: float | None = None) -> list[CaseResult]:
         first, last = BLOCK_AMOUNTS
         sheet.range(a1(where[0] + first, where[1] + 1) + ":" + a1(where[0] + last, where[1] + 1)).number_format = \
             AMOUNT_FORMAT
-        if r.scenarios is not None:
-            first, last = SCENARIO_ROWS
-            sheet.range(a1(where[0] + first, where[1] + 1) + ":" + a1(where[0] + last, where[1] + 1)
-                        ).number_format = AMOUNT_FORMAT
-        sheet.range(a1(where[0] + SWITCHING_ROW, where[1] + 1)).number_format = "0%"
         _fill_empty_computed(sheet, r, grid)
     _alert(book, f"{len(results)} case(s) beregnet." if results else
            "Projektmappen har ingen caseark. Brug »Ny case« for at oprette et.")
