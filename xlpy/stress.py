@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Sequence
 
-from .compute import DEFAULT_RATE, Figures, compute_case
+from .compute import DEFAULT_RATE, Figures, compute_case, npv
 from .model import Case, Row
 from .numbers import as_json_number
-from .scenarios import SCENARIOS, gains_scaled, with_values
+from .scenarios import SCENARIOS
 
 
 @dataclass(frozen=True)
@@ -84,21 +84,21 @@ def case_of(f: Figures) -> Case:
 
 
 def stressed(f: Figures, test: str, rate: float = DEFAULT_RATE, s: StressSettings = StressSettings()) -> Figures:
-    """A case's figures under one stress test, by compute_case on a modified copy."""
-    case = case_of(f)
+    """A case's figures under one stress test: compute_case on its modified yearly amounts; the rate tests change
+    only the NPV (compute.npv of the same net), so they are not recomputed."""
+    if test in ("rate_up", "rate_down"):
+        moved = rate + s.rate_points if test == "rate_up" else max(0.0, rate - s.rate_points)
+        return replace(f, npv=npv(f.net, moved))
+    one_off, recurring, saving = f.one_off, f.recurring, f.saving
     if test == "gains_late":  # every gain `delay_years` later; what then falls after the period is lost
-        g = case.gains[0]
-        k = min(s.delay_years, len(g.values))
-        case.gains = [replace(g, values=[0.0] * k + g.values[:len(g.values) - k])]
+        k = min(s.delay_years, len(saving))
+        saving = [0.0] * k + saving[:len(saving) - k]
     elif test == "gains_share":
-        case = gains_scaled(case, s.gains_share)
+        saving = [v * s.gains_share for v in saving]
     elif test == "investment_over":
-        case = with_values(case, lambda r, i, v: v if r.key == "saving" else v * (1 + s.investment_overrun))
-    elif test == "rate_up":
-        rate = rate + s.rate_points
-    elif test == "rate_down":
-        rate = max(0.0, rate - s.rate_points)
-    return compute_case(case, rate)
+        one_off = [v * (1 + s.investment_overrun) for v in one_off]
+        recurring = [v * (1 + s.investment_overrun) for v in recurring]
+    return compute_case(case_of(replace(f, one_off=one_off, recurring=recurring, saving=saving)), rate)
 
 
 def pays_back(f: Figures) -> bool:
