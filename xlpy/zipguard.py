@@ -21,6 +21,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import plainscan
 from .findings import Finding, finding
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -51,41 +52,50 @@ def size_text(size: int) -> str:
 
 
 # --- the zip guard --------------------------------------------------------------------------------------------------
-# Everything here works from the zip directory (read anyway to judge the format) and from the sheets' XML, each
-# decompressed once into memory (in chunks when large). Only the sheet parts are read in full; of every other XML
-# part, the first XML_HEAD bytes.
+class _Lazy:
+    """A regex compiled on first use: compiling them all at import was half of the package's import time."""
 
-_NOT_SHEETS = re.compile(r"^(?:docProps/|customXml/|xl/theme/|xl/media/|xl/printerSettings/|xl/drawings/|"
+    def __init__(self, pattern: bytes | str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+
+    def __getattr__(self, name: str) -> Any:  # only for what is not set yet: compile, then keep the methods
+        compiled = re.compile(*self._args)
+        for method in ("search", "match", "finditer", "findall"):
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
+
+_NOT_SHEETS = _Lazy(r"^(?:docProps/|customXml/|xl/theme/|xl/media/|xl/printerSettings/|xl/drawings/|"
                          r"xl/charts/|xl/externalLinks/|xl/pivot|xl/slicer|xl/tables/|xl/queryTables/|"
                          r"xl/styles\.xml$|xl/sharedStrings\.xml$|xl/workbook\.xml$|xl/calcChain\.xml$|"
                          r"xl/connections\.xml$|xl/metadata\.xml$|xl/volatileDependencies\.xml$|"
                          r"\[Content_Types\]\.xml$)|\.rels$")
 # The parts python-calamine (and openpyxl, for --mark and --in-place) parse besides the sheets.
-_PARSED = re.compile(r"^(?:xl/workbook\.xml|xl/sharedStrings\.xml|xl/styles\.xml|xl/tables/.*|"
+_PARSED = _Lazy(r"^(?:xl/workbook\.xml|xl/sharedStrings\.xml|xl/styles\.xml|xl/tables/.*|"
                      r"\[Content_Types\]\.xml)$|\.rels$")
-_LONG_REF = re.compile(rb"r\s*=\s*['\"]\s*(?:[A-Z]{3}|[A-Z]{0,2}[0-9]{4})")  # a row >= 1000 or a column >= AAA
-_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?![\w.:-])([^>]*)>")
+_LONG_REF = _Lazy(rb"r\s*=\s*['\"]\s*(?:[A-Z]{3}|[A-Z]{0,2}[0-9]{4})")  # a row >= 1000 or a column >= AAA
+_TAG = _Lazy(rb"<(?:[\w.-]+:)?(row|c)(?![\w.:-])([^>]*)>")
 # A cell that is not empty: not <c .../> and not <c ...></c> (whatever it holds counts, so nothing can hide a value).
-_VALUE_CELL = re.compile(rb'<c r="([A-Z]{1,3})0*([0-9]{1,9})"[^>]*(?<!/)>(?!\s*</(?:[\w.-]+:)?c>)')
-_LAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})0*([0-9]{1,9})"')
-_REF = re.compile(rb"(?<![\w.:-])r\s*=\s*['\"]\s*([A-Z]{0,3})0*([0-9]*)")
-_EXTERNAL = re.compile(rb"(?i)<(?:[\w.-]+:)?f\b[^>]*>[^<]*(?:\||hyperlink\(|webservice\(|filterxml\(|call\(|"
+_VALUE_CELL = _Lazy(rb'<c r="([A-Z]{1,3})0*([0-9]{1,9})"[^>]*(?<!/)>(?!\s*</(?:[\w.-]+:)?c>)')
+_LAST_CELL = _Lazy(rb'<c r="([A-Z]{1,3})0*([0-9]{1,9})"')
+_REF = _Lazy(rb"(?<![\w.:-])r\s*=\s*['\"]\s*([A-Z]{0,3})0*([0-9]*)")
+_EXTERNAL = _Lazy(rb"(?i)<(?:[\w.-]+:)?f\b[^>]*>[^<]*(?:\||hyperlink\(|webservice\(|filterxml\(|call\(|"
                        rb"register\(|exec\(|https?:|file:|\\\\)")
-_FORMULA_CELL = re.compile(rb'(?s)<(?:[\w.-]+:)?c\b[^>]*\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*'
+_FORMULA_CELL = _Lazy(rb'(?s)<(?:[\w.-]+:)?c\b[^>]*\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*'
                            rb"<(?:[\w.-]+:)?f\b[^>]*>([^<]*)</")
 # A formula cell with no cached value: <c r="B21"><f>…</f></c>, <f>…</f><v /> or <f>…</f><v></v> (what openpyxl
 # writes — <v></v> when lxml is installed — and other tools; Excel and LibreOffice always store a value). xlpy's own
 # templates write <v></v> for their computed rows too: there a formula without a value means "nothing to check".
-_FORMULA_NO_VALUE = re.compile(rb'<c r="([A-Z]{1,3})0*([0-9]{1,7})"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*'
+_FORMULA_NO_VALUE = _Lazy(rb'<c r="([A-Z]{1,3})0*([0-9]{1,7})"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*'
                                rb"(?:<v\s*/>|<v></v>)?\s*</c>")
-_ERROR_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b[^>]*?\br=[\"']([A-Z]{1,3})([0-9]{1,7})[\"'][^>]*?\bt=[\"']e[\"'][^>]*>"
+_ERROR_CELL = _Lazy(rb"<(?:[\w.-]+:)?c\b[^>]*?\br=[\"']([A-Z]{1,3})([0-9]{1,7})[\"'][^>]*?\bt=[\"']e[\"'][^>]*>"
                          rb"(?:(?!</(?:[\w.-]+:)?c>).)*?<(?:[\w.-]+:)?v>([^<]{1,40})</", re.S)
 _ODD = rb">\s*[-+]?(?:[0-9.]*[eE][-+]?[0-9]{3}|[iI][nN][fF]|[nN][aA][nN]|[0-9.]{300})"
-_ODD_NUMBER = re.compile(rb"<v" + _ODD)  # a literal start: fast
-_ODD_NUMBER_PREFIXED = re.compile(rb"<[\w.-]+:v" + _ODD)
-_BINARY = re.compile(r"(?i)\.(?:bin|png|jpe?g|gif|bmp|tiff?|emf|wmf|svg)$|^xl/embeddings/|^xl/activeX/|^customUI")
-_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
-_ROOT = re.compile(rb"<[A-Za-z_]")
+_ODD_NUMBER = _Lazy(rb"<v" + _ODD)  # a literal start: fast
+_ODD_NUMBER_PREFIXED = _Lazy(rb"<[\w.-]+:v" + _ODD)
+_BINARY = _Lazy(r"(?i)\.(?:bin|png|jpe?g|gif|bmp|tiff?|emf|wmf|svg)$|^xl/embeddings/|^xl/activeX/|^customUI")
+_DTD = _Lazy(rb"<!(?:DOCTYPE|ENTITY)")
+_ROOT = _Lazy(rb"<[A-Za-z_]")
 
 
 def guard_zip(zf: zipfile.ZipFile, blob: bytes, file: str, findings: list[Finding],
@@ -256,9 +266,12 @@ def _has_dtd(head: bytes) -> bool:
     return bool(_DTD.search(prolog)) or (root is None and len(head) >= XML_HEAD)
 
 
-def _scan_sheet(zf: zipfile.ZipFile, blob: bytes, info: zipfile.ZipInfo) -> Scan | None:
+def _scan_sheet(zf: zipfile.ZipFile, blob: bytes, info: zipfile.ZipInfo, full: bool = False) -> Scan | None:
     """Where a sheet part's cells reach (rows and columns from A1, as calamine would place them), its formulas that
-    point outside the workbook, its error cells and non-finite numbers; None when the part's XML has a DTD."""
+    point outside the workbook, its error cells and non-finite numbers; None when the part's XML has a DTD. A plain
+    part is scanned in a few passes (_scan_plain_part), any other in full; `full` scans every part in full (the
+    reference the plain scan is tested against)."""
+    scan_part = _scan_part if full else _scan_plain_part
     scan = Scan()
     try:
         first = True
@@ -273,17 +286,35 @@ def _scan_sheet(zf: zipfile.ZipFile, blob: bytes, info: zipfile.ZipInfo) -> Scan
             cut = buf.rfind(b"<") if len(buf) >= _CHUNK else len(buf)
             cut = cut if cut > 0 else len(buf)
             part, carry = buf[:cut], buf[cut:]
-            _scan_part(part, state, scan)
+            scan_part(part, state, scan)
             if scan.too_large:
                 return scan
         if carry:
-            _scan_part(carry, state, scan)
+            scan_part(carry, state, scan)
         return scan
     except zlib.error:
         return scan  # a broken part: calamine reports it when it reads the sheet
 
 
+def _scan_plain_part(data: bytes, state: list[int], scan: Scan) -> None:
+    """What _scan_part records, in few passes when plainscan.py finds the part plain: then where its cells reach is
+    told by counting tags (as _extent_of does when no address is far), and only its formulas without a cached value
+    are looked for. Any other part, and one whose count is beyond the limits, gets the full scan."""
+    if len(data) >= _CHUNK or not plainscan.plain(data):
+        return _scan_part(data, state, scan)
+    rows, cols = 999 + data.count(b"<row"), 702 + data.count(b"<c")
+    if plainscan.prefixed(data):
+        rows, cols = rows + data.count(b":row"), cols + data.count(b":c")
+    if rows > MAX_ROWS or rows * cols > SCAN_MAX_CELLS:
+        return _scan_part(data, state, scan)
+    scan.rows, scan.cols = max(scan.rows, rows), max(scan.cols, cols)
+    if not scan.too_large and plainscan.uncached(data):
+        scan.no_value += [(int(digits) - 1, _col(letters) - 1) for letters, digits in _FORMULA_NO_VALUE.findall(data)]
+    return None
+
+
 def _scan_part(data: bytes, state: list[int], scan: Scan) -> None:
+    """The full scan of a part of a sheet's XML."""
     r, c = _extent_of(data, state)
     scan.rows, scan.cols = max(scan.rows, r), max(scan.cols, c)
     if scan.too_large:
