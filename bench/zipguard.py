@@ -82,7 +82,7 @@ def plain_share(items: list[tuple[str, bytes, str]]) -> tuple[int, int]:
                 continue
             total += 1
             data = b"".join(zipguard._chunks(zf, blob, info))
-            plain += len(data) < zipguard._CHUNK and plainscan.plain(data)
+            plain += len(data) < zipguard._CHUNK and plainscan.survey(data)[0]
     return plain, total
 
 

@@ -161,10 +161,11 @@ FRAGMENTS = [b"r", b"=", b'"', b"'", b" ", b"\v", b"\t", b"\n", b"AAA", b"AB", b
 def test_the_gate_stands_in_for_every_pattern_of_the_full_scan(data):
     unusual = (zipguard._LONG_REF.search(data) or zipguard._EXTERNAL.search(data) or b't="e"' in data
                or b"t='e'" in data or zipguard._ODD_NUMBER.search(data) or zipguard._ODD_NUMBER_PREFIXED.search(data))
+    plain, uncached = plainscan.survey(data)
     if unusual:
-        assert not plainscan.plain(data)
+        assert not plain
     if zipguard._FORMULA_NO_VALUE.search(data):
-        assert plainscan.uncached(data)
+        assert uncached
     if b":c" in data or b":row" in data:
         assert plainscan.prefixed(data)
 
@@ -179,6 +180,9 @@ UNUSUAL = {
     "odd number": PLAIN.replace(b"<v>12.5</v></c><c", b"<v>1E+309</v></c><c"),
     "NaN": PLAIN.replace(b"<v>12.5</v></c><c", b"<v> nan</v></c><c"),
     "long number": PLAIN.replace(b"<v>12.5</v></c><c", b"<v>" + b"1" * 300 + b"</v></c><c"),
+    "external formula after one without a value": PLAIN.replace(b'<c r="A1" t="s"><v>0</v></c>',
+                                                                b'<c r="A1"><f>1</f><v></v></c>')
+                                                        .replace(b"SUM(A1:B1)", b"[1]Ark1!A1|x"),
 }
 
 
@@ -199,7 +203,7 @@ def test_a_plain_sheet_is_not_scanned_in_full(monkeypatch):
 @pytest.mark.parametrize("kind", sorted(UNUSUAL))
 def test_an_unusual_sheet_is_scanned_in_full(kind, monkeypatch):
     data = UNUSUAL[kind]
-    assert not plainscan.plain(data)
+    assert plainscan.survey(data)[0] is False
     (full, _), (plain, _) = both(data)
     assert plain == full and (full.errors or full.formulas or full.odd_numbers or full.rows >= 1000 or full.cols > 702)
     monkeypatch.setattr(zipguard, "_scan_part", _refuse)
@@ -208,8 +212,9 @@ def test_an_unusual_sheet_is_scanned_in_full(kind, monkeypatch):
 
 
 def test_without_re2_every_sheet_is_scanned_in_full(monkeypatch):
+    assert plainscan.survey(PLAIN) == (True, False) and not plainscan.prefixed(PLAIN)
     monkeypatch.setattr(plainscan, "_compiled", {})
-    assert not plainscan.plain(PLAIN) and plainscan.prefixed(PLAIN) and plainscan.uncached(PLAIN)
+    assert plainscan.survey(PLAIN) == (False, True) and plainscan.prefixed(PLAIN)
     (full, _), (plain, _) = both(PLAIN)
     assert plain == full
 
@@ -219,9 +224,9 @@ def test_an_re2_failure_means_a_full_scan(monkeypatch):
         def search(self, data):
             raise RuntimeError("DFA out of memory")
 
-    monkeypatch.setattr(plainscan, "_compiled", dict.fromkeys((plainscan.UNUSUAL, plainscan.PREFIXED,
-                                                                plainscan.UNCACHED), Broken()))
-    assert not plainscan.plain(PLAIN) and plainscan.prefixed(PLAIN) and plainscan.uncached(PLAIN)
+    monkeypatch.setattr(plainscan, "_compiled", dict.fromkeys((plainscan.EITHER, plainscan.UNUSUAL,
+                                                                plainscan.PREFIXED), Broken()))
+    assert plainscan.survey(PLAIN) == (False, True) and plainscan.prefixed(PLAIN)
 
 
 # --- every workbook at hand -------------------------------------------------------------------------------------------

@@ -3,9 +3,10 @@ find anything in it.
 
 zipguard.py's full scan runs a dozen Python regex and count passes over every sheet. Almost every sheet is plain: no
 address at row 1000 or column AAA or beyond, no error cell, no formula pointing outside the workbook, no number that
-may not be finite. `plain(data)` answers that with one RE2 search (a DFA, linear in the data, no backtracking); when
-it holds, zipguard.py takes the few figures it records for a plain sheet from two counts and, only where a formula
-may lack its cached value, from its own no-value pattern. Anything else goes to the full scan.
+may not be finite. `survey(data)` answers that, and whether a formula may lack its cached value, with one RE2 search
+(a DFA, linear in the data, no backtracking; a second search only after a formula without a value). For a plain sheet
+zipguard.py takes what the full scan records from two counts and, where a formula may lack its value, from the full
+scan's own no-value pattern. Anything else goes to the full scan.
 
 Sound by construction: every pattern here matches wherever the full scan's corresponding pattern matches (the same
 pattern, or a shorter tail of it, or a smaller repeat count), so a sheet the full scan would flag is never called
@@ -25,9 +26,11 @@ _EXTERNAL = (rb"(?i:<(?:[\w.-]+:)?f\b[^>]*>[^<]*(?:\||hyperlink\(|webservice\(|f
 # _ODD_NUMBER and _ODD_NUMBER_PREFIXED end in "v>" and this tail; 40 digits in a row stand for the full scan's 300.
 _ODD = rb"v>" + _WS + rb"[-+]?(?:[0-9.]*[eE][-+]?[0-9]{3}|[iI][nN][fF]|[nN][aA][nN]|[0-9.]{40})"
 UNUSUAL = b"|".join((_FAR, _ERROR, _EXTERNAL, _ODD))
-PREFIXED = rb":(?:c|row)"  # what the full scan counts besides <c and <row
 # The tail of every match of _FORMULA_NO_VALUE: a formula's end, then no value (or an empty one), then the cell's end.
 UNCACHED = rb"(?:/>|</f>)" + _WS + rb"(?:<v" + _WS + rb"/>|<v></v>)?" + _WS + rb"</c>"
+# One pass for both: leftmost first, so a match of the uncached tail (group 1) means no unusual token starts before it.
+EITHER = b"(?:" + UNUSUAL + b")|(" + UNCACHED + b")"
+PREFIXED = rb":(?:c|row)"  # what the full scan counts besides <c and <row
 
 _compiled: dict[bytes, object] | None = None
 
@@ -44,32 +47,32 @@ def _patterns() -> dict[bytes, object]:
         options = re2.Options()
         options.encoding = re2.Options.Encoding.LATIN1
         options.log_errors = False
-        _compiled = {p: re2.compile(p, options) for p in (UNUSUAL, PREFIXED, UNCACHED)}
+        _compiled = {p: re2.compile(p, options) for p in (EITHER, UNUSUAL, PREFIXED)}
     return _compiled
 
 
-def _found(pattern: bytes, data: bytes) -> bool:
-    """Whether `pattern` occurs in `data`; True when that cannot be told (so the caller does the careful thing)."""
-    compiled = _patterns().get(pattern)
-    if compiled is None:
-        return True
+def survey(data: bytes) -> tuple[bool, bool]:
+    """(plain, uncached): plain when this XML has no far address, no error cell, no external formula and no odd
+    number (the full scan would find nothing but where the cells reach and which formulas lack a value); uncached
+    when it may hold a formula cell without a cached value. (False, True) when that cannot be told."""
+    patterns = _patterns()
+    if not patterns:
+        return False, True
     try:
-        return compiled.search(data) is not None
+        m = patterns[EITHER].search(data)
+        if m is None:
+            return True, False
+        if m.start(1) < 0:
+            return False, True
+        return patterns[UNUSUAL].search(data, m.start()) is None, True  # only after the tail can one be
     except Exception:  # noqa: BLE001 (whatever RE2 makes of the bytes, the full scan decides)
-        return True
-
-
-def plain(data: bytes) -> bool:
-    """No far address, no error cell, no external formula, no odd number in this XML: the full scan would find
-    nothing but where the cells reach and which formulas lack a value."""
-    return not _found(UNUSUAL, data)
+        return False, True
 
 
 def prefixed(data: bytes) -> bool:
     """The XML may hold prefixed cells or rows (x:c, x:row), which the full scan counts too."""
-    return _found(PREFIXED, data)
-
-
-def uncached(data: bytes) -> bool:
-    """The XML may hold a formula cell without a cached value."""
-    return _found(UNCACHED, data)
+    patterns = _patterns()
+    try:
+        return not patterns or patterns[PREFIXED].search(data) is not None
+    except Exception:  # noqa: BLE001 (as in survey)
+        return True

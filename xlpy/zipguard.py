@@ -300,7 +300,8 @@ def _scan_plain_part(data: bytes, state: list[int], scan: Scan) -> None:
     """What _scan_part records, in few passes when plainscan.py finds the part plain: then where its cells reach is
     told by counting tags (as _extent_of does when no address is far), and only its formulas without a cached value
     are looked for. Any other part, and one whose count is beyond the limits, gets the full scan."""
-    if len(data) >= _CHUNK or not plainscan.plain(data):
+    plain, uncached = plainscan.survey(data) if len(data) < _CHUNK else (False, True)
+    if not plain:
         return _scan_part(data, state, scan)
     rows, cols = 999 + data.count(b"<row"), 702 + data.count(b"<c")
     if plainscan.prefixed(data):
@@ -308,7 +309,7 @@ def _scan_plain_part(data: bytes, state: list[int], scan: Scan) -> None:
     if rows > MAX_ROWS or rows * cols > SCAN_MAX_CELLS:
         return _scan_part(data, state, scan)
     scan.rows, scan.cols = max(scan.rows, rows), max(scan.cols, cols)
-    if not scan.too_large and plainscan.uncached(data):
+    if not scan.too_large and uncached:
         scan.no_value += [(int(digits) - 1, _col(letters) - 1) for letters, digits in _FORMULA_NO_VALUE.findall(data)]
     return None
 
