@@ -53,12 +53,14 @@ def size_text(size: int) -> str:
 
 # --- the zip guard --------------------------------------------------------------------------------------------------
 class _Lazy:
-    """A regex compiled on first use: compiling them all at import was half of the package's import time."""
+    """A regex compiled on first use, so that importing the package (every command's start-up) does not pay for it."""
 
     def __init__(self, pattern: bytes | str, flags: int = 0) -> None:
         self._args = (pattern, flags)
 
     def __getattr__(self, name: str) -> Any:  # only for what is not set yet: compile, then keep the methods
+        if name.startswith("__"):
+            raise AttributeError(name)
         compiled = re.compile(*self._args)
         for method in ("search", "match", "finditer", "findall"):
             setattr(self, method, getattr(compiled, method))
@@ -66,13 +68,13 @@ class _Lazy:
 
 
 _NOT_SHEETS = _Lazy(r"^(?:docProps/|customXml/|xl/theme/|xl/media/|xl/printerSettings/|xl/drawings/|"
-                         r"xl/charts/|xl/externalLinks/|xl/pivot|xl/slicer|xl/tables/|xl/queryTables/|"
-                         r"xl/styles\.xml$|xl/sharedStrings\.xml$|xl/workbook\.xml$|xl/calcChain\.xml$|"
-                         r"xl/connections\.xml$|xl/metadata\.xml$|xl/volatileDependencies\.xml$|"
-                         r"\[Content_Types\]\.xml$)|\.rels$")
+                    r"xl/charts/|xl/externalLinks/|xl/pivot|xl/slicer|xl/tables/|xl/queryTables/|"
+                    r"xl/styles\.xml$|xl/sharedStrings\.xml$|xl/workbook\.xml$|xl/calcChain\.xml$|"
+                    r"xl/connections\.xml$|xl/metadata\.xml$|xl/volatileDependencies\.xml$|"
+                    r"\[Content_Types\]\.xml$)|\.rels$")
 # The parts python-calamine (and openpyxl, for --mark and --in-place) parse besides the sheets.
 _PARSED = _Lazy(r"^(?:xl/workbook\.xml|xl/sharedStrings\.xml|xl/styles\.xml|xl/tables/.*|"
-                     r"\[Content_Types\]\.xml)$|\.rels$")
+                r"\[Content_Types\]\.xml)$|\.rels$")
 _LONG_REF = _Lazy(rb"r\s*=\s*['\"]\s*(?:[A-Z]{3}|[A-Z]{0,2}[0-9]{4})")  # a row >= 1000 or a column >= AAA
 _TAG = _Lazy(rb"<(?:[\w.-]+:)?(row|c)(?![\w.:-])([^>]*)>")
 # A cell that is not empty: not <c .../> and not <c ...></c> (whatever it holds counts, so nothing can hide a value).
@@ -80,16 +82,16 @@ _VALUE_CELL = _Lazy(rb'<c r="([A-Z]{1,3})0*([0-9]{1,9})"[^>]*(?<!/)>(?!\s*</(?:[
 _LAST_CELL = _Lazy(rb'<c r="([A-Z]{1,3})0*([0-9]{1,9})"')
 _REF = _Lazy(rb"(?<![\w.:-])r\s*=\s*['\"]\s*([A-Z]{0,3})0*([0-9]*)")
 _EXTERNAL = _Lazy(rb"(?i)<(?:[\w.-]+:)?f\b[^>]*>[^<]*(?:\||hyperlink\(|webservice\(|filterxml\(|call\(|"
-                       rb"register\(|exec\(|https?:|file:|\\\\)")
+                  rb"register\(|exec\(|https?:|file:|\\\\)")
 _FORMULA_CELL = _Lazy(rb'(?s)<(?:[\w.-]+:)?c\b[^>]*\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*'
-                           rb"<(?:[\w.-]+:)?f\b[^>]*>([^<]*)</")
+                      rb"<(?:[\w.-]+:)?f\b[^>]*>([^<]*)</")
 # A formula cell with no cached value: <c r="B21"><f>…</f></c>, <f>…</f><v /> or <f>…</f><v></v> (what openpyxl
 # writes — <v></v> when lxml is installed — and other tools; Excel and LibreOffice always store a value). xlpy's own
 # templates write <v></v> for their computed rows too: there a formula without a value means "nothing to check".
 _FORMULA_NO_VALUE = _Lazy(rb'<c r="([A-Z]{1,3})0*([0-9]{1,7})"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*'
-                               rb"(?:<v\s*/>|<v></v>)?\s*</c>")
+                          rb"(?:<v\s*/>|<v></v>)?\s*</c>")
 _ERROR_CELL = _Lazy(rb"<(?:[\w.-]+:)?c\b[^>]*?\br=[\"']([A-Z]{1,3})([0-9]{1,7})[\"'][^>]*?\bt=[\"']e[\"'][^>]*>"
-                         rb"(?:(?!</(?:[\w.-]+:)?c>).)*?<(?:[\w.-]+:)?v>([^<]{1,40})</", re.S)
+                    rb"(?:(?!</(?:[\w.-]+:)?c>).)*?<(?:[\w.-]+:)?v>([^<]{1,40})</", re.S)
 _ODD = rb">\s*[-+]?(?:[0-9.]*[eE][-+]?[0-9]{3}|[iI][nN][fF]|[nN][aA][nN]|[0-9.]{300})"
 _ODD_NUMBER = _Lazy(rb"<v" + _ODD)  # a literal start: fast
 _ODD_NUMBER_PREFIXED = _Lazy(rb"<[\w.-]+:v" + _ODD)
@@ -315,7 +317,8 @@ def _scan_plain_part(data: bytes, state: list[int], scan: Scan) -> None:
 
 
 def _scan_part(data: bytes, state: list[int], scan: Scan) -> None:
-    """The full scan of a part of a sheet's XML."""
+    """The full scan of a part of a sheet's XML. plainscan.py's patterns stand in for its patterns: change them
+    together (tests/test_plainscan.py checks that each still covers the other)."""
     r, c = _extent_of(data, state)
     scan.rows, scan.cols = max(scan.rows, r), max(scan.cols, c)
     if scan.too_large:
