@@ -4,8 +4,10 @@ For each N (default 100 and 1000) the benchmark's generated workbooks (bench/gen
 by --folder) are read into memory once, as generated (xlpy's writer leaves formula values empty) and with a cached
 value in every formula cell (as Excel saves them); then guard_zip runs over all of them with every sheet scanned in
 full (zipguard._scan_part, today's scan and the reference) and with the plain-sheet scan (the default), alternately,
-best of --repeat. The same for the wild corpus when it is here (XLPY_CORPUS, ../shared/corpus/wild). Prints a
-Markdown table; not part of the test suite.
+best of --repeat. The same for the wild corpus when it is here (XLPY_CORPUS, ../shared/corpus/wild). With
+--consolidate N, also the whole `xlpy consolidate` of the first N workbooks in this process (--jobs 1: everything
+in one process, so that the guard is the only difference), full scan and plain scan alternately, best of --repeat.
+Prints Markdown tables; not part of the test suite.
 """
 
 from __future__ import annotations
@@ -86,6 +88,36 @@ def plain_share(items: list[tuple[str, bytes, str]]) -> tuple[int, int]:
     return plain, total
 
 
+def consolidate(folder: Path, repeat: int) -> str:
+    """The whole consolidation, and the time in guard_zip within it (CPU seconds), full and plain alternately."""
+    from xlpy import read  # noqa: PLC0415
+    from xlpy.batch import consolidate_files  # noqa: PLC0415
+
+    out = Path(tempfile.mkdtemp()) / "overblik.xlsx"
+    guard, in_guard = read.guard_zip, [0.0]
+
+    def timed(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return guard(*args, **kwargs)
+        finally:
+            in_guard[0] += time.process_time() - start
+
+    times: dict[bool, list[tuple[float, float, float]]] = {True: [], False: []}
+    read.guard_zip, scan_plain = timed, zipguard._scan_plain_part
+    try:
+        for _ in range(repeat):
+            for full in (True, False):
+                zipguard._scan_plain_part = zipguard._scan_part if full else scan_plain
+                wall, cpu, in_guard[0] = time.perf_counter(), time.process_time(), 0.0
+                consolidate_files([str(folder)], str(out), jobs=1)
+                times[full].append((time.perf_counter() - wall, time.process_time() - cpu, in_guard[0]))
+    finally:
+        read.guard_zip, zipguard._scan_plain_part = guard, scan_plain
+    (fw, fc, fg), (nw, nc, ng) = (tuple(min(t[i] for t in times[full]) for i in range(3)) for full in (True, False))
+    return f"| {fw:.2f} | {fc:.2f} | {fg:.2f} | {nw:.2f} | {nc:.2f} | {ng:.2f} | {fc / nc:.3f} | {fg / ng:.2f} |"
+
+
 def measure(name: str, items: list[tuple[str, bytes, str]], repeat: int) -> str:
     guard_all(items, False)  # compile the patterns, warm the caches
     full = new = float("inf")
@@ -102,6 +134,7 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000])
     parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()) / "xlpy-bench-books")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--consolidate", type=int, default=0, metavar="N")
     args = parser.parse_args()
     print("| workbooks | files | sheet parts | plain | full scan (s) | plain scan (s) | full ÷ plain | µs saved per part |")
     print("|---|---|---|---|---|---|---|---|")
@@ -116,6 +149,15 @@ def main() -> None:
     if corpus:
         wild = sorted(p for p in corpus.rglob("*") if p.suffix.lower() in (".xlsx", ".xlsm"))
         print(measure("wild corpus (.xlsx, .xlsm)", books(wild), args.repeat), flush=True)
+    if args.consolidate:
+        folder = Path(tempfile.mkdtemp())
+        for path in paths[:args.consolidate]:
+            os.link(path, folder / path.name)
+        print(f"\n`xlpy consolidate` of N = {args.consolidate:,} workbooks, --jobs 1, in this process (seconds):\n")
+        print("| full: wall | full: CPU | full: guard CPU | plain: wall | plain: CPU | plain: guard CPU | CPU full ÷ plain |"
+              " guard full ÷ plain |")
+        print("|---|---|---|---|---|---|---|---|")
+        print(consolidate(folder, args.repeat), flush=True)
 
 
 if __name__ == "__main__":
