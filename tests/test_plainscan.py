@@ -222,6 +222,18 @@ def test_without_re2_every_sheet_is_scanned_in_full(monkeypatch):
     assert plain == full
 
 
+def test_an_unusable_re2_means_a_full_scan(monkeypatch):
+    import sys  # noqa: PLC0415
+
+    monkeypatch.setattr(plainscan, "_compiled", None)
+    monkeypatch.setitem(sys.modules, "re2", None)  # import re2 raises ImportError
+    assert plainscan.survey(PLAIN) == (False, True) and plainscan.prefixed(PLAIN)
+    monkeypatch.setattr(plainscan, "_compiled", None)
+    monkeypatch.setitem(sys.modules, "re2", object())  # an re2 without Options
+    assert plainscan.survey(PLAIN) == (False, True)
+    monkeypatch.setattr(plainscan, "_compiled", None)
+
+
 def test_an_re2_failure_means_a_full_scan(monkeypatch):
     class Broken:
         def search(self, data):

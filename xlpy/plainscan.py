@@ -41,13 +41,13 @@ def _patterns() -> dict[bytes, object]:
     if _compiled is None:
         try:
             import re2  # noqa: PLC0415 (only where sheets are scanned: keeps it out of start-up)
-        except (ImportError, OSError):  # no usable google-re2: every sheet gets the full scan
+
+            options = re2.Options()
+            options.encoding = re2.Options.Encoding.LATIN1
+            options.log_errors = False
+            _compiled = {p: re2.compile(p, options) for p in (EITHER, UNUSUAL, PREFIXED)}
+        except Exception:  # noqa: BLE001 (no usable google-re2: every sheet gets the full scan)
             _compiled = {}
-            return _compiled
-        options = re2.Options()
-        options.encoding = re2.Options.Encoding.LATIN1
-        options.log_errors = False
-        _compiled = {p: re2.compile(p, options) for p in (EITHER, UNUSUAL, PREFIXED)}
     return _compiled
 
 
