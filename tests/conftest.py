@@ -20,6 +20,9 @@ from xlpy.pipeline import check_sheets  # noqa: E402
 from xlpy.read import Sheet, read_workbook  # noqa: E402
 
 IN_CI = bool(os.environ.get("CI"))
+# xlwings' remote engine (the Excel tests) runs on its non-commercial licence; xlwings reads the key when it is first
+# imported, by whichever test module comes first, so it is set here for the whole session.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 
 def require(condition: bool, why: str) -> None:

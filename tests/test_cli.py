@@ -14,6 +14,7 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import SAMPLES
 from xlpy import cli
+from xlpy.cli import arguments as cli_arguments, console as cli_console
 
 COMPUTE_KEYS = {"file", "sheet", "case_nr", "title", "area", "type", "years", "one_off", "recurring", "investment",
                 "saving", "net", "cumulative", "total_investment", "total_saving", "period_net",
@@ -167,9 +168,9 @@ def test_negative_rate_in_a_subprocess_no_traceback():  # it used to end in Zero
                                   ["--debug", "consolidate", "d", "--format", "json"],
                                   ["template", "-o", "a.xlsx", "--debug"], ["build-workbook", "-o", "a.xlsm", "--debug"]])
 def test_debug_before_or_after_the_command(argv):
-    assert cli._parser().parse_args(argv).debug is True
+    assert cli_arguments.parser().parse_args(argv).debug is True
     plain = [a for a in argv if a != "--debug"]
-    assert cli._parser().parse_args(plain).debug is False
+    assert cli_arguments.parser().parse_args(plain).debug is False
 
 
 def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch):
@@ -321,8 +322,8 @@ def test_danish_skipped_line(tmp_path):
 
 
 def test_progress_bar_text_in_the_language_asked():
-    assert cli._progress(True, "en").text == "Reading workbooks"
-    assert cli._progress(True, "da").text == "Læser projektmapper"
+    assert cli_console.progress(True, "en").text == "Reading workbooks"
+    assert cli_console.progress(True, "da").text == "Læser projektmapper"
 
 
 def test_json_severity_stays_danish_in_english():

@@ -37,12 +37,36 @@ GOOD_CASES = {"EK-1", "EK-2", "EK-3"}
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
+# The command as `python -m xlpy.cli` runs it, writing its own peak (VmHWM: the high-water mark of the memory the
+# process has had since it started) to a file on the way out. wait4's ru_maxrss alone is not the command's peak on
+# Linux: it keeps the high-water mark of the forked copy of the test process (pytest, hundreds of MB late in a
+# session) across exec.
+PEAK_WRAPPER = """
+import atexit, sys
+def _peak(path=sys.argv[1]):
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    with open(path, "w") as out:
+                        out.write(line.split()[1])
+    except OSError:
+        pass
+atexit.register(_peak)
+from xlpy.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
 def run(args: list[str], cwd: Path | None = None, timeout: float = TIME_BOUND) -> tuple[int, str, str, float, int]:
     """(exit status, stdout, stderr, seconds, peak RSS in bytes) of `python -m xlpy.cli ARGS`."""
     out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"xlpy-hostile-{os.getpid()}-{threading.get_ident()}"
+    peak_file = Path(f"{out_path}.peak")
+    peak_file.unlink(missing_ok=True)
     with open(f"{out_path}.out", "wb") as out, open(f"{out_path}.err", "wb") as err:
         start = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "xlpy.cli", *args], stdout=out, stderr=err, cwd=cwd)
+        proc = subprocess.Popen([sys.executable, "-c", PEAK_WRAPPER, str(peak_file), *args], stdout=out, stderr=err,
+                                cwd=cwd)
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
         try:
@@ -55,7 +79,11 @@ def run(args: list[str], cwd: Path | None = None, timeout: float = TIME_BOUND) -
     stderr = Path(f"{out_path}.err").read_bytes().decode("utf-8", "replace")
     for suffix in (".out", ".err"):
         Path(f"{out_path}{suffix}").unlink()
-    return proc.returncode, stdout, stderr, seconds, usage.ru_maxrss * 1024  # ru_maxrss is in KiB on Linux
+    peak = usage.ru_maxrss * 1024  # KiB on Linux; what is left when the process could not say (killed, no /proc)
+    if peak_file.exists():
+        peak = int(peak_file.read_text() or 0) * 1024 or peak
+        peak_file.unlink()
+    return proc.returncode, stdout, stderr, seconds, peak
 
 
 @pytest.fixture(scope="module")
