@@ -18,7 +18,8 @@ from conftest import SAMPLES, require
 from xlpy.batch import consolidate_files
 from xlpy.layouts import measure
 from xlpy.numbers import grouped
-from xlpy.summary import CELL_MARGIN, FILTER_BUTTON, LINE_HEIGHT, OVERVIEW_COLUMNS
+from xlpy.layouts.fit import CELL_MARGIN, FILTER_BUTTON, LINE_HEIGHT
+from xlpy.summary import OVERVIEW_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -254,15 +255,15 @@ _NUMBERS = st.one_of(st.floats(min_value=-1e14, max_value=1e14, allow_nan=False)
 @example([12.34, 99.995], "ratio")  # Python rounds 99.995 (a binary 99.99499…) to 99.99; Excel shows 100,00
 @example([1.5, 9.95], "mio")
 def test_column_width_is_that_of_its_widest_shown_number(values, style):
-    """_fit_widths skips numbers no wider than one already measured (a bound from Python's own rounding); the width
+    """fit_widths skips numbers no wider than one already measured (a bound from Python's own rounding); the width
     is still that of the widest text the column shows, each text formatted the way Excel shows it (grouped)."""
     from xlpy.layout import STYLES, SheetLayout
-    from xlpy.summary import _fit_widths
+    from xlpy.layouts.fit import fit_widths
 
     sheet = SheetLayout("x")
     for r, v in enumerate(values, start=1):
         sheet.put(r, 0, v, style)
-    _fit_widths(sheet, minimum=0, maximum=1000)
+    fit_widths(sheet, minimum=0, maximum=1000)
     fmt = STYLES[style].number_format.split(";")[0]
     decimals = len(fmt.split(".")[1]) if "." in fmt else 0
     shown = [grouped(v, "da", decimals, fixed=True) if "," in fmt else f"{v:.{decimals}f}".replace(".", ",")

@@ -20,7 +20,7 @@ from .labels import FINDINGS_SHEET
 from .made import made_line
 from .package import Package, PackageError
 from .read import sniff
-from .summary import findings_layout
+from .layouts.findings import findings_layout
 from .xmlsplice import Node, Splice, XmlError, element, parse
 
 SIGNATURE = '"xlpy-markering"<>""'  # the formula of every conditional-format rule xlpy adds

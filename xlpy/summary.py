@@ -1,4 +1,5 @@
-"""Layouts of xlpy's own sheets, decided once as data (layout.SheetLayout); the file writer and the xlwings writer
+"""The consolidated summary's layouts — Overblik, Nøgletal, Pr. år, Pr. område, then Opfølgning, Følsomhed and Fejl
+(layouts/) — decided once as data (layout.SheetLayout); the file writer, the package edit and the xlwings writer
 only render them."""
 
 from __future__ import annotations
@@ -8,65 +9,16 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from .cells import a1, column_letter
-from .findings import REGISTRY, Finding
-from .labels import FINDINGS_SHEET
-from .layout import STYLES, Chart, Formula, SheetLayout, TableTotals
+from .findings import REGISTRY
+from .layout import Chart, Formula, SheetLayout, TableTotals
 from .layouts import measure
+from .layouts.findings import findings_layout, sheet_link
+from .layouts.fit import CELL_MARGIN, fit_header_height, fit_row_heights, fit_widths
 from .made import made_line
-from .numbers import grouped, plain
 
 if TYPE_CHECKING:
     from .consolidate import Consolidation, Totals
 
-FINDINGS_HEADERS = {
-    "da": ("Alvor", "Kode", "Fil", "Ark", "Celle", "Besked"),
-    "en": ("Severity", "Code", "File", "Sheet", "Cell", "Message"),
-}
-SEVERITY_STYLE = {"fejl": "sev_error", "advarsel": "sev_warning", "info": "sev_info"}
-SEVERITY_ORDER = {"fejl": 0, "advarsel": 1, "info": 2}
-
-
-def by_severity(findings: Sequence[Finding]) -> list[Finding]:
-    """Fejl first, then advarsler, then info; within each, the order given (file, sheet, cell)."""
-    return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity.value])
-
-
-def sheet_link(sheet: str, cell: str | None) -> str:
-    """An in-book hyperlink target: #'Sheet name'!B7 (quotes doubled inside the name)."""
-    return f"#'{sheet.replace(chr(39), chr(39) * 2)}'!{cell or 'A1'}"
-
-
-def findings_layout(findings: Sequence[Finding], made: str, lang: str = "da", in_book: str | None = None,
-                    file_links: dict[str, str] | None = None) -> SheetLayout:
-    """The "Fejl" sheet: one row per finding. `in_book` names the workbook the sheet is written into: findings in
-    that file link to their cell. `file_links` maps other files to a link target (their path)."""
-    sheet = SheetLayout(FINDINGS_SHEET, freeze="A3", landscape=True, fit_width=True)
-    sheet.put(0, 0, made, "note")
-    for c, title in enumerate(FINDINGS_HEADERS[lang]):
-        sheet.put(1, c, title, "header_left")
-    for r, f in enumerate(by_severity(findings), start=2):
-        sheet.put(r, 0, f.severity.label(lang), SEVERITY_STYLE[f.severity.value])
-        sheet.put(r, 1, f.code)
-        link = None
-        if in_book is not None and f.file == in_book:
-            link = sheet_link(f.sheet, f.cell) if f.sheet else None
-        elif file_links and f.file in file_links:
-            link = file_links[f.file] + (sheet_link(f.sheet, f.cell) if f.sheet else "")
-        shown = os.path.basename(f.file) if in_book is not None and f.file == in_book else f.file
-        sheet.put(r, 2, shown, "link" if link and not f.sheet else "text", link if not f.sheet else None)
-        sheet.put(r, 3, f.sheet or "")
-        sheet.put(r, 4, f.cell or "", "link" if link and f.sheet else "text", link if f.sheet else None)
-        sheet.put(r, 5, f.message(lang), "text")
-    if findings:
-        sheet.table = ("xlpyFejl", f"A2:F{len(findings) + 2}")
-    widths = [10, 28, 30, 18, 8, 100]
-    for c, w in enumerate(widths):
-        sheet.widths[c] = w
-    sheet.repeat_rows = (1, 1)
-    return sheet
-
-
-# --- the consolidated summary ------------------------------------------------------------------------------------
 
 THOUSAND = 1000.0
 MIO = 1_000_000.0
@@ -96,101 +48,6 @@ def in_totals_text(c: "Consolidation", result) -> str:
 
 
 # --- what a cell takes on the screen ---------------------------------------------------------------------------
-
-LINE_HEIGHT = 15.0  # points per line of 11-point text (Excel's default row holds one)
-CELL_MARGIN = 1.5  # column units around a cell's text
-FILTER_BUTTON = 2.5  # the filter button in the header cells of an Excel Table
-
-
-def shown_text(value, style: str) -> str:
-    """What a cell shows (Danish notation), for measuring: numbers through their number format, a Formula by the
-    value Python computed for it."""
-    if isinstance(value, Formula):
-        value = value.value
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "SAND"
-    if not isinstance(value, (int, float)) or value != value:
-        return str(value)
-    fmt = (STYLES[style].number_format or "General").split(";")[0]
-    if fmt == "General":
-        return plain(value)
-    decimals = _decimals(fmt)
-    if "," in fmt:
-        return grouped(value, "da", decimals, fixed=True)
-    return f"{value:.{decimals}f}".replace(".", ",")
-
-
-@lru_cache(maxsize=64)
-def _decimals(number_format: str) -> int:
-    """The decimals a number format shows ("#,##0.0;[Red]-#,##0.0" -> 1)."""
-    first = number_format.split(";")[0]
-    return len(first.split(".")[1]) if "." in first else 0
-
-
-def _fit_widths(sheet: SheetLayout, minimum: float = 8, maximum: float = 60, skip_rows: int = 1,
-                header_rows: Sequence[int] = (), table_header: int | None = None) -> None:
-    """Column widths from the widest text each column shows (measured in the font, bold where bold). In header rows
-    a wrapping header needs room for its longest word only — never less, whatever `maximum` says, so no header breaks
-    inside a word — and a table's header room for its filter button too."""
-    widest: dict[int, float] = {}
-    headers: dict[int, float] = {}
-    headings = set(header_rows) | ({table_header} if table_header is not None else set())
-    for cell in sheet.cells:
-        value = cell.value
-        if (cell.row < skip_rows and cell.row not in headings) or value is None:
-            continue
-        style = STYLES[cell.style]
-        number = value.__class__ in (int, float) and cell.row not in headings
-        if number and value == value and style.number_format and abs(value) < 1e15:
-            # Most numbers of a column are no wider than one already measured: a bound without babel or Decimal.
-            # Python's rounding of the number differs from what Excel shows (halves up, after 15 significant
-            # digits) at most by a carry that adds a digit, which needs a text of nines.
-            python = f"{value:,.{_decimals(style.number_format)}f}"
-            bound = measure.columns(python, style.bold)
-            if "9" in python and not python.strip("-,.9"):
-                bound += measure.digit_columns(style.bold)
-            if bound <= widest.get(cell.col, 0.0):
-                continue
-        text = shown_text(value, cell.style)
-        if not text:
-            continue
-        if cell.row in headings:
-            word = measure.longest_word(text, style.bold) if style.wrap else measure.columns(text, style.bold)
-            word += CELL_MARGIN + (FILTER_BUTTON if cell.row == table_header else 0)
-            headers[cell.col] = max(headers.get(cell.col, 0.0), word)
-            continue
-        w = measure.columns(text, style.bold)
-        if w > widest.get(cell.col, 0.0):
-            widest[cell.col] = w
-    for col in set(widest) | set(headers):
-        width = max(minimum, min(maximum, widest.get(col, 0.0) + CELL_MARGIN), headers.get(col, 0.0))
-        sheet.widths[col] = round(width + 0.49)  # whole units, rounded up
-
-
-def _fit_header_height(sheet: SheetLayout, row: int, table: bool = False) -> None:
-    """The height of a header row whose titles wrap: the most lines any of its titles takes at its column's width."""
-    most = 1
-    for cell in sheet.cells:
-        if cell.row != row or not isinstance(cell.value, str) or not STYLES[cell.style].wrap:
-            continue
-        room = sheet.widths.get(cell.col, 8.43) - CELL_MARGIN - (FILTER_BUTTON if table else 0)
-        most = max(most, measure.lines(cell.value, room, bold=STYLES[cell.style].bold))
-    sheet.heights[row] = most * LINE_HEIGHT + 3
-
-
-def _fit_row_heights(sheet: SheetLayout, col: int, first_row: int) -> None:
-    """Rows whose cell in `col` wraps onto several lines get the height for them."""
-    room = sheet.widths.get(col, 8.43) - CELL_MARGIN
-    for cell in sheet.cells:
-        if cell.col == col and cell.row >= first_row and isinstance(cell.value, str) and STYLES[cell.style].wrap:
-            n = measure.lines(cell.value, room, bold=STYLES[cell.style].bold)
-            if n > 1:
-                sheet.heights[cell.row] = max(sheet.heights.get(cell.row, 0), n * LINE_HEIGHT)
-
 
 def source_link(file: str, sheet: str, in_book: str | None, link_base: str | None) -> str:
     if in_book is not None:
@@ -313,14 +170,14 @@ def overview_layout(c: "Consolidation", made: str, in_book: str | None = None,
         sheet.table = ("xlpyOverblik", f"A2:{last_col}{last_row + 1}")
         sheet.text_numbers.append(f"A3:A{last_row + 1}")
         sheet.totals = _overview_totals(sheet, c, last_row + 1)
-    _fit_widths(sheet, minimum=7, maximum=30, skip_rows=2, table_header=1)
+    fit_widths(sheet, minimum=7, maximum=30, skip_rows=2, table_header=1)
     for name, low, high in (("Titel", 30, 50), ("Kilde", 20, 60)):  # longer titles wrap; links run on
         col = OVERVIEW_COLUMN[name]
         widest = max((measure.columns(str(cell.value)) for cell in sheet.cells
                       if cell.col == col and 1 < cell.row <= last_row and cell.value), default=0.0)
         sheet.widths[col] = round(max(low, min(high, widest + CELL_MARGIN)) + 0.49)
-    _fit_header_height(sheet, 1, table=True)
-    _fit_row_heights(sheet, OVERVIEW_COLUMN["Titel"], 2)
+    fit_header_height(sheet, 1, table=True)
+    fit_row_heights(sheet, OVERVIEW_COLUMN["Titel"], 2)
     sheet.repeat_rows = (1, 1)
     if c.results:  # on paper, everything but the links (Kilde)
         sheet.print_area = f"A1:{column_letter(OVERVIEW_COLUMN['Kilde'] - 1)}{last_row + 2}"
@@ -463,7 +320,7 @@ def per_year_layout(c: "Consolidation", made: str) -> SheetLayout:
     row += 1
     for area, totals in c.by_area.items():
         row = block(row, area, totals, False)
-    _fit_widths(sheet, minimum=9)
+    fit_widths(sheet, minimum=9)
     sheet.widths[0] = max(sheet.widths.get(0, 20), 22)
     return sheet
 
@@ -523,7 +380,7 @@ def per_area_layout(c: "Consolidation", made: str) -> SheetLayout:
         sheet.charts.append(Chart(
             title="Antal cases efter område", data=(by_area_row, 1, last, 1), categories=(by_area_row + 1, 0, last, 0),
             anchor=f"{anchor_col}2", series_in_rows=False, stacked=False, horizontal=True, y_title="Antal cases"))
-    _fit_widths(sheet)
+    fit_widths(sheet)
     sheet.widths[0] = max(sheet.widths.get(0, 20), 30)
     return sheet
 

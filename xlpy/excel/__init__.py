@@ -220,7 +220,7 @@ def clear_marks(book: Any) -> int:
 def validate(book: Any) -> list[Finding]:
     """Validér: findings to the Fejl sheet with a link to each cell, highlights on the cells, a short message."""
     from ..made import made_line
-    from ..summary import findings_layout
+    from ..layouts.findings import findings_layout
 
     results, findings, _ = _check(book)
     _restore_marks(book)  # the previous run's highlights go first

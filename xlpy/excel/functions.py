@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from ..compute import DEFAULT_RATE, Figures, compute_case, payback_year, running_sum
+from ..compute import DEFAULT_RATE, Figures, compute_case, payback_year
 from ..labels import DEFAULT_UNIT, UNITS
 from ..model import Case, Row
 from ..numbers import parse_number_text

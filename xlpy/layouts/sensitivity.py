@@ -131,12 +131,12 @@ def sensitivity_layout(c: "Consolidation", made: str) -> SheetLayout:
             error_bars=(DOWN, UP), y_title="1.000 kr.", number_format="#,##0",
             width_cm=max(18.0, 2.0 * len(ranged) + 6), height_cm=10.0))
 
-    from ..summary import _fit_header_height, _fit_row_heights
+    from .fit import fit_header_height, fit_row_heights
 
     widths = [48, 13, 18, 14, 13, 14, 14, 14, 13, 13, 18, 14]
     for col, w in enumerate(widths):
         sheet.widths[col] = w
-    _fit_header_height(sheet, header, table=bool(ranged))
+    fit_header_height(sheet, header, table=bool(ranged))
     for col in (0, 2):  # titles and areas that wrap
-        _fit_row_heights(sheet, col, header + 1)
+        fit_row_heights(sheet, col, header + 1)
     return sheet
