@@ -20,8 +20,8 @@ from ..made import made_line
 from ..pipeline import Result, check_sheets
 from ..portfolio.diff import Comparison, Version, compare, read_version
 from ..made import SIGNATURES
-from . import _alert, _replace_sheet, _sheet, ask_path, button, read_sheets
-from . import book_folder as _folder
+from .host import _alert, _replace_sheet, _sheet, ask_path, button, read_sheets
+from .host import book_folder as _folder
 
 
 

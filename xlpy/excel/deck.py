@@ -17,7 +17,7 @@ from typing import Any
 
 from ..labels import MARKS_SHEET, SUMMARY_SHEETS
 from ..pipeline import Result
-from . import _alert, _check, _find_label, button, read_sheets
+from .host import _alert, _check, _find_label, button, read_sheets
 from . import book_folder as _folder
 
 TEMPLATE_LABEL = "Oplægsskabelon"
