@@ -371,6 +371,8 @@ def maybe(value):
 
 
 RATE = maybe(st.sampled_from(["0.035", "0,035", "3,5 %", "3.5%", "3,5%", "0", "0.999", "-1", "1", "35"]))
+SHARE = maybe(st.sampled_from(["75 %", "0,75", "0.25", "25%", "1", "0", "-0,1", "150 %", "abc"]))
+STRESS = maybe(st.sampled_from(["1", "2", "0", "-1", "0,5", "10", "1 år", "x"]))
 OUTPUT = st.sampled_from(["<OUT>.xlsx", "<OUT>.xlsx", "<OUT>.xlsx", "<OUT>.xls", "<OUT>"])
 COMMON = [st.sampled_from([["--format", "table"], ["--format", "json"]]), st.just(["--lang", "en"]),
           st.just(["--lang", "da"]), st.just(["--debug"])]
@@ -378,7 +380,11 @@ OPTIONS = {
     "validate": COMMON + [st.just(["--mark"])],
     "compute": COMMON + [RATE.map(lambda v: ["--rate", v])],
     "consolidate": COMMON[1:] + [RATE.map(lambda v: ["--rate", v]), st.just(["--jobs", "1"]),
-                                 maybe(st.integers(1980, 2210).map(str)).map(lambda v: ["--cutoff-year", v])],
+                                 maybe(st.integers(1980, 2210).map(str)).map(lambda v: ["--cutoff-year", v]),
+                                 SHARE.map(lambda v: ["--green-from", v]), SHARE.map(lambda v: ["--yellow-from", v]),
+                                 STRESS.map(lambda v: ["--stress-delay", v]), SHARE.map(lambda v: ["--stress-gains", v]),
+                                 SHARE.map(lambda v: ["--stress-overrun", v]),
+                                 STRESS.map(lambda v: ["--stress-rate-points", v])],
     "template": [st.just(["--lang", "en"]), st.just(["--debug"])],
     "build-workbook": [st.just(["--debug"])],
 }
