@@ -168,6 +168,17 @@ def test_case_slides_carry_the_year_table_metadata_and_findings(afdelinger):
             assert not banner and not findings
     sd1 = prs.slides[5 + [r.case.case_nr for r in c.results].index("SD-1")]
     assert "Tilbagebetalingsår: 2030" in shape(sd1, "xlpy:case:figures").text_frame.text
+    # SD-1's one-off 2027 is 4.000 with lav 2.000 and høj 8.000 (1.000 kr.; samples/afdelinger.py): pessimistic is
+    # the base period net less 4.000, optimistic the base plus 2.000, each in 1.000 kr.
+    f = next(r.figures for r in c.results if r.case.case_nr == "SD-1")
+    net = f.period_net / 1000
+    uncertainty = shape(sd1, "xlpy:case:uncertainty").text_frame.text
+    assert f"pessimistisk {grouped(net - 4000, 'da', 0)}, optimistisk {grouped(net + 2000, 'da', 0)}" in uncertainty
+    # the share all gains can fall before the period net reaches 0: net ÷ gains
+    assert f"Skæringsværdi: {grouped(100 * f.period_net / f.total_saving, 'da', 1)} %" in uncertainty
+    others = [s for i, r in enumerate(c.results) if r.case.case_nr != "SD-1"
+              for s in shapes(prs.slides[5 + i], "xlpy:case:uncertainty")]
+    assert not others  # only a case with low and high estimates has the line
 
 
 def test_last_slide_lists_the_fejl(afdelinger):

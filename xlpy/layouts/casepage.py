@@ -84,6 +84,21 @@ def figures_line(result: "CaseResult") -> str:
             f"Årlig gevinst ved fuld indfasning: {thousands(f.full_phase_in_saving)} (1.000 kr.)")
 
 
+def uncertainty_line(result: "CaseResult") -> str | None:
+    """For a case with low and high estimates: the period net of the pessimistic and the optimistic scenario, the
+    payback years' range and the switching value (scenarios.py), as Følsomhed shows them; None without estimates."""
+    s = result.scenarios
+    if s is None:
+        return None
+    from ..scenarios import payback_range
+
+    share = DASH if s.switching_value is None else f"{decimal(s.switching_value * 100)} %"
+    return (f"Usikkerhed (lav og høj skøn), samlet effektivisering: pessimistisk {thousands(s.pessimistic.period_net)}"
+            f", optimistisk {thousands(s.optimistic.period_net)} (1.000 kr.) · Tilbagebetalingsår (pess.–opt.): "
+            f"{payback_range(s)} · Skæringsværdi: {share} (så meget kan alle gevinster falde, før casen ikke længere "
+            f"er tilbagebetalt i perioden)")
+
+
 def _findings_text(findings: Sequence[Finding]) -> list[str]:
     shown = [f for f in findings if f.severity is not Severity.INFO]
     lines = [f"{SEVERITY_WORD[f.severity]}{' i ' + clean(f.cell) if f.cell else ''}: {clean(f.message('da'))}"
@@ -221,6 +236,12 @@ def _right_column(slide: Slide, result: "CaseResult", box: Box, with_table: bool
     line_h = text_height(len(wrapped(line, box.w - 4, 10)), 10) + 6
     slide.shapes.append(Text(Box(box.x, y, box.w, line_h), [Para(line, 10)], margin=2, name="xlpy:case:figures"))
     y += line_h + 4
+    uncertain = uncertainty_line(result)
+    if uncertain:
+        line_h = text_height(len(wrapped(uncertain, box.w - 4, 10)), 10) + 6
+        slide.shapes.append(Text(Box(box.x, y, box.w, line_h), [Para(uncertain, 10)], margin=2,
+                                 name="xlpy:case:uncertainty"))
+        y += line_h + 4
     if box.bottom - y >= 70:
         slide.shapes.append(Chart(Box(box.x, y, box.w, box.bottom - y), "column_clustered", [str(v) for v in f.years],
                                   [("Akk. nettoresultat (1.000 kr.)", [v / 1000 for v in f.cumulative])],
