@@ -28,7 +28,8 @@ from xlpy.numbers import grouped
 from xlpy.write.deck import TemplateError, write_deck
 from xlpy.xlsx import write_book
 
-FIXED = {"title", "key-figures", "chart-net", "chart-count"}
+CASES = 6  # the first case slide: title, key figures, overview, two charts, stress tests
+FIXED = {"title", "key-figures", "chart-net", "chart-count", "stress"}
 
 
 def mio(value: float) -> str:
@@ -77,10 +78,10 @@ def test_one_slide_per_case_plus_the_fixed_slides(afdelinger):
     c, deck, prs, _ = afdelinger
     names = [s.name for s in prs.slides]
     assert names == [s.key for s in deck.slides]
-    assert len(prs.slides) == len(c.results) + len(FIXED) + 2 == 13 + 6  # one overview slide, one problems slide
+    assert len(prs.slides) == len(c.results) + len(FIXED) + 2 == 13 + 7  # one overview slide, one problems slide
     assert names[:3] == ["title", "key-figures", "overview-1"]
-    assert names[3:5] == ["chart-net", "chart-count"]
-    assert names[5:18] == [f"case-{i}" for i in range(1, 14)]
+    assert names[3:6] == ["chart-net", "chart-count", "stress"]
+    assert names[6:19] == [f"case-{i}" for i in range(1, 14)]
     assert names[-1] == "problems-1"
 
 
@@ -114,7 +115,7 @@ def test_every_chart_series_is_the_consolidated_numbers(afdelinger):
     assert {s.name: list(s.values) for s in count.series} == {a: [float(v) for v in n]
                                                               for a, n in c.counts_by_area_year.items()}
     for i, result in enumerate(c.results):
-        plot = shape(prs.slides[5 + i], "xlpy:case:chart").chart.plots[0]
+        plot = shape(prs.slides[CASES + i], "xlpy:case:chart").chart.plots[0]
         assert list(plot.categories) == [str(y) for y in result.figures.years]
         assert list(plot.series[0].values) == pytest.approx([v / 1000 for v in result.figures.cumulative])
 
@@ -143,7 +144,7 @@ def test_overview_table_lists_every_case_and_marks_those_left_out(afdelinger):
 def test_case_slides_carry_the_year_table_metadata_and_findings(afdelinger):
     c, _, prs, _ = afdelinger
     for i, result in enumerate(c.results):
-        slide = prs.slides[5 + i]
+        slide = prs.slides[CASES + i]
         case, f = result.case, result.figures
         assert slide.shapes.title.text_frame.text.replace("\n", " ") == f"Case {case.case_nr}: {case.title}"
         years = shape(slide, "xlpy:case:years").table
@@ -166,7 +167,7 @@ def test_case_slides_carry_the_year_table_metadata_and_findings(afdelinger):
             assert "Ufuldstændig" in banner[0].text_frame.text and "B21" in findings[0].text_frame.text
         elif case.case_nr in ("ÆS-1", "AM-1", "SD-1"):
             assert not banner and not findings
-    sd1 = prs.slides[5 + [r.case.case_nr for r in c.results].index("SD-1")]
+    sd1 = prs.slides[CASES + [r.case.case_nr for r in c.results].index("SD-1")]
     assert "Tilbagebetalingsår: 2030" in shape(sd1, "xlpy:case:figures").text_frame.text
     # SD-1's one-off 2027 is 4.000 with lav 2.000 and høj 8.000 (1.000 kr.; samples/afdelinger.py): pessimistic is
     # the base period net less 4.000, optimistic the base plus 2.000, each in 1.000 kr.
@@ -177,8 +178,35 @@ def test_case_slides_carry_the_year_table_metadata_and_findings(afdelinger):
     # the share all gains can fall before the period net reaches 0: net ÷ gains
     assert f"Skæringsværdi: {grouped(100 * f.period_net / f.total_saving, 'da', 1)} %" in uncertainty
     others = [s for i, r in enumerate(c.results) if r.case.case_nr != "SD-1"
-              for s in shapes(prs.slides[5 + i], "xlpy:case:uncertainty")]
+              for s in shapes(prs.slides[CASES + i], "xlpy:case:uncertainty")]
     assert not others  # only a case with low and high estimates has the line
+
+
+def test_stress_slide_is_the_portfolio_under_the_stress_tests(afdelinger):
+    """Gains at 75 % and investments 25 % over, computed here from the consolidation's sums (S gains, I investments
+    of the cases in the totals): 0,75·S − I and S − 1,25·I; the base is the net of Nøgletal."""
+    c, _, prs, _ = afdelinger
+    slide = next(s for s in prs.slides if s.name == "stress")
+    grid = {row.cells[0].text: [cell.text for cell in row.cells] for row in shape(slide, "xlpy:stress").table.rows}
+    S, I = c.whole.saving, c.whole.investment
+    assert grid["Basis (som casene er indtastet)"][1:3] == [mio(c.whole.net), "–"]
+    assert grid["Basis (som casene er indtastet)"][4] == grouped(S / I, "da", 2, True)
+    assert grid["Gevinster realiseret med 75 %"][1] == mio(0.75 * S - I)
+    assert grid["Gevinster realiseret med 75 %"][4] == grouped(0.75 * S / I, "da", 2, True)
+    npv = sum(r.figures.npv for r in c.results if c.counted(r))
+    assert grid["Basis (som casene er indtastet)"][3] == mio(npv)
+    # a higher rate: the same period, a smaller NPV
+    assert grid["Kalkulationsrente 4,5 % (+1 point)"][1] == mio(c.whole.net)
+    assert float(grid["Kalkulationsrente 4,5 % (+1 point)"][3].split()[0].replace(",", ".")) < npv / 1e6
+    assert grid["Investeringer 25 % over"][1] == mio(S - 1.25 * I)
+    assert grid["Investeringer 25 % over"][2] == mio(S - 1.25 * I - c.whole.net)  # a fall: "-…"
+    # SD-1 has lav/høj: the portfolio's pessimistic scenario is 4 mio. kr. lower (its one-off 8.000 for 4.000)
+    assert grid["Scenarie: pessimistisk (høje investeringer, lave gevinster)"][1] == mio(c.whole.net - 4_000_000)
+    assert "standardværdierne" in texts_of_slide(slide)
+
+
+def texts_of_slide(slide) -> str:
+    return " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
 
 
 def test_last_slide_lists_the_fejl(afdelinger):
@@ -287,7 +315,7 @@ def test_fifteen_years_fit(tmp_path):
     c = consolidate_files([str(book)], None)
     deck = deck_layout(c, Page.default())
     assert_fits(deck)
-    years = next(s for s in deck.slides[5].shapes if s.name == "xlpy:case:years")
+    years = next(s for s in deck.slides[CASES].shapes if s.name == "xlpy:case:years")
     assert len(years.rows[0]) == 17 and years.size >= 6
 
 
@@ -386,12 +414,12 @@ def test_report_command_writes_atomically_and_says_what_it_did(tmp_path, capsys)
     rc = main(["report", str(SAMPLES / "afdelinger"), "-o", str(out)])
     printed = capsys.readouterr().out
     assert rc == 1  # the departments' six deliberate mistakes include fejl; the deck is written anyway
-    assert f"Beslutningsoplægget er skrevet til {out} (19 dias)." in printed
+    assert f"Beslutningsoplægget er skrevet til {out} (20 dias)." in printed
     assert "47,8" in printed
     assert os.listdir(out.parent) == ["oplaeg.pptx"]  # no temporary file left
-    assert len(Presentation(str(out)).slides) == 19
+    assert len(Presentation(str(out)).slides) == 20
     rc = main(["report", str(SAMPLES / "eksempel_uden_fejl.xlsx"), "-o", str(out), "--cutoff-year", "2027"])
-    assert rc == 0 and len(Presentation(str(out)).slides) == 3 + 6
+    assert rc == 0 and len(Presentation(str(out)).slides) == 3 + 7
     assert main(["--lang", "en", "report", str(SAMPLES / "eksempel_uden_fejl.xlsx"), "-o", str(out)]) == 0
     assert "The decision paper is written to" in capsys.readouterr().out
     with pytest.raises(SystemExit) as exit_:
@@ -433,7 +461,7 @@ def test_excel_button_writes_the_deck_next_to_the_workbook(tmp_path):
     path = make_deck(book, folder=str(tmp_path))
     assert path == str(tmp_path / "allerod_2021 – beslutningsoplæg.pptx")
     prs = Presentation(path)
-    assert len([s for s in prs.slides if s.name.startswith("case-")]) == 5 and len(prs.slides) == 5 + 6
+    assert len([s for s in prs.slides if s.name.startswith("case-")]) == 5 and len(prs.slides) == 5 + 7
     said = [a["args"][0] for a in actions(book) if a["func"] == "alert"]
     assert said and said[-1].startswith("Beslutningsoplægget er skrevet:")
     assert not [a for a in actions(book) if a["func"] in ("setValues", "addSheet")]  # the workbook is untouched

@@ -1,6 +1,6 @@
 """The decision paper as slides (data): a title slide; the key-figure box for the whole period and up to the
 cut-off year; the overview table of the cases (split over slides when long); a chart of net result and one of the
-number of cases per area and year; one slide per case (layouts/casepage.py); the files that could not be read and
+number of cases per area and year; the portfolio's stress tests (layouts/stress_slide.py); one slide per case (layouts/casepage.py); the files that could not be read and
 the fejl. Everything a person sees is Danish; the figures are the consolidation's (what goes into the totals)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Sequence
 from ..findings import Severity
 from ..made import now
 from .casepage import case_slide, findings_by_case
+from .stress_slide import stress_slide
 from .slides import (DASH, MUTED, Box, Cell, Chart, Deck, Page, Para, Slide, Table, Text, clean, column_widths,
                      fit_columns, fit_text, fit_title, millions, paged_rows, ratio, row_heights, text_width,
                      thousands)
@@ -29,6 +30,9 @@ def deck_layout(c: "Consolidation", page: Page | None = None) -> Deck:
     slides = [title_slide(c, page), key_figures_slide(c, page)]
     slides += overview_slides(c, page)
     slides += [net_chart_slide(c, page), count_chart_slide(c, page)]
+    stress = stress_slide(c, page)
+    if stress is not None:
+        slides.append(stress)
     by_case = findings_by_case(c.results, c.findings)
     for i, result in enumerate(c.results, start=1):
         slides.append(case_slide(c, result, i, page, by_case.get(id(result), [])))

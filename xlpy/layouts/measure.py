@@ -105,6 +105,7 @@ def wrap(text: str, width: float, bold: bool = False, unit=columns, soft: bool =
     whether that happens."""
     out: list[str] = []
     space = unit(" ", bold)
+    width += 1e-6  # a line exactly as wide as the room fits (its width summed word by word may differ in the last bit)
     for paragraph in str(text).split("\n"):
         line, used = "", 0.0
         for word, glue in ((p, i > 0) for w in paragraph.split() for i, p in enumerate(_pieces(w, soft))):
