@@ -86,22 +86,25 @@ def subset(books: Path, n: int, work: Path) -> Path:
     return folder
 
 
+def importtime(args: list[str], env: dict[str, str] | None = None) -> tuple[float, list[tuple[float, str]]]:
+    """One fresh interpreter under `python -X importtime ARGS`: (the sum of the cumulative times of the top-level
+    entries in ms, [(a module's own ms, its name)] largest first)."""
+    env = env or {**os.environ, "PYTHONPATH": str(ROOT)}
+    err = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True, cwd=ROOT,
+                         env=env).stderr
+    total, own = 0.0, []
+    for line in err.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[0].startswith("import time:") and parts[1].strip().isdigit():
+            if parts[2].startswith(" ") and not parts[2].startswith("  "):  # top level: one space, no nesting
+                total += int(parts[1]) / 1000
+            own.append((int(parts[0].split(":")[1]) / 1000, parts[2].strip()))
+    return total, sorted(own, reverse=True)
+
+
 def import_time(code: str, repeats: int = 7) -> float:
-    """Median total import time (ms) of the imports in `code`, in fresh interpreters: the sum of the cumulative
-    times of the top-level entries `python -X importtime` reports."""
-    times = []
-    for _ in range(repeats):
-        out = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
-                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}).stderr
-        total = 0
-        for line in out.splitlines():
-            parts = line.split("|")
-            if len(parts) == 3 and parts[0].startswith("import time:") and parts[1].strip().isdigit():
-                name = parts[2]
-                if name.startswith(" ") and not name.startswith("  "):  # top level: one space, no nesting
-                    total += int(parts[1])
-        times.append(total / 1000)
-    return statistics.median(times)
+    """Median total import time (ms) of the imports in `code`, in fresh interpreters (importtime)."""
+    return statistics.median(importtime(["-c", code])[0] for _ in range(repeats))
 
 
 RIBBON_SIZES = (10, 50, 200)
@@ -270,16 +273,7 @@ def startup(repeats: int = 21) -> dict:
             times.append(time.perf_counter() - t)
         out[name] = statistics.median(times) * 1000
     for name, args in (("validate", STARTUP["validate"]), ("ribbon", ["-c", "import xlpy.excel"])):
-        err = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True, cwd=ROOT,
-                             env=env).stderr
-        total, own = 0.0, []
-        for line in err.splitlines():
-            parts = line.split("|")
-            if len(parts) == 3 and parts[1].strip().isdigit():
-                if parts[2].startswith(" ") and not parts[2].startswith("  "):
-                    total += int(parts[1]) / 1000  # top level: its imports included
-                own.append((int(parts[0].split(":")[1]) / 1000, parts[2].strip()))
-        out[name + "_imports"] = (total, sorted(own, reverse=True))
+        out[name + "_imports"] = importtime(args, env)
     return out
 
 

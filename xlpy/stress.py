@@ -36,11 +36,18 @@ class StressSettings:
             return self
         return replace(self, **values, source={**self.source, **{k: source for k in values}})
 
+    def where_from(self) -> str:
+        """Where the settings came from, as the Følsomhed sheet and slide say it: "kommandolinjen", "arket
+        Forudsætninger", both joined by "og", or "standardværdierne"."""
+        given = sorted({SOURCE_WORDS[v] for v in self.source.values() if v in SOURCE_WORDS})
+        return " og ".join(given) if given else "standardværdierne"
+
     def to_dict(self) -> dict[str, Any]:
         return {"delay_years": self.delay_years, "gains_share": self.gains_share,
                 "investment_overrun": self.investment_overrun, "rate_points": self.rate_points}
 
 
+SOURCE_WORDS = {"flag": "kommandolinjen", "sheet": "arket Forudsætninger"}
 SETTING_NAMES = ("delay_years", "gains_share", "investment_overrun", "rate_points")
 STRESS_TESTS = ("base", "gains_late", "gains_share", "investment_over", "rate_up", "rate_down")
 SETTING_OF_TEST = {"gains_late": "delay_years", "gains_share": "gains_share", "investment_over": "investment_overrun",

@@ -84,7 +84,8 @@ def thresholds(args):
 
 def _add_thresholds(p, lang: str) -> None:
     p.add_argument("--green-from", type=_share_type(lang), metavar="SHARE",
-                   help="follow-up: realisation rate from which the light is green (default 90 %%, or the Lister sheet)")
+                   help="follow-up: realisation rate from which the light is green (default 90 %%, or the Lister "
+                        "sheet)")
     p.add_argument("--yellow-from", type=_share_type(lang), metavar="SHARE",
                    help="follow-up: realisation rate from which the light is yellow (default 60 %%)")
 
@@ -149,31 +150,15 @@ def _jobs_type(lang: str):
     return jobs
 
 
-def _pptx_type(lang: str):
-    def pptx(text: str) -> str:
-        if not text.lower().endswith(".pptx"):
-            raise argparse.ArgumentTypeError(TEXTS[lang]["report_not_pptx"].format(value=text))
+def _output_type(lang: str, suffix: str, message: str):
+    """An output path that must end in `suffix` (".xlsx", ".pptx"); otherwise the usage error TEXTS[lang][message]."""
+
+    def output(text: str) -> str:
+        if not text.lower().endswith(suffix):
+            raise argparse.ArgumentTypeError(TEXTS[lang][message].format(value=text))
         return text
 
-    return pptx
-
-
-def _diff_xlsx_type(lang: str):
-    def xlsx(text: str) -> str:
-        if not text.lower().endswith(".xlsx"):
-            raise argparse.ArgumentTypeError(TEXTS[lang]["diff_not_xlsx"].format(value=text))
-        return text
-
-    return xlsx
-
-
-def _xlsx_type(lang: str):
-    def xlsx(text: str) -> str:
-        if not text.lower().endswith(".xlsx"):
-            raise argparse.ArgumentTypeError(TEXTS[lang]["not_xlsx"].format(value=text))
-        return text
-
-    return xlsx
+    return output
 
 
 class _Parser(argparse.ArgumentParser):
@@ -235,7 +220,7 @@ def parser(lang: str = "da") -> argparse.ArgumentParser:
     _add_thresholds(k, lang)
 
     t = sub.add_parser("template", help="write the blank case template", lang=lang)
-    t.add_argument("-o", "--output", required=True, type=_xlsx_type(lang), metavar="PATH.xlsx")
+    t.add_argument("-o", "--output", required=True, type=_output_type(lang, ".xlsx", "not_xlsx"), metavar="PATH.xlsx")
     _common(t, top=False)
 
     d = sub.add_parser("diff", help="compare two submissions (workbooks or folders): what changed, and its effect",
@@ -243,7 +228,7 @@ def parser(lang: str = "da") -> argparse.ArgumentParser:
     d.add_argument("old", metavar="OLD")
     d.add_argument("new", metavar="NEW")
     d.add_argument("--format", choices=("table", "json"), default="table")
-    d.add_argument("-o", "--output", type=_diff_xlsx_type(lang), metavar="CHANGES.xlsx",
+    d.add_argument("-o", "--output", type=_output_type(lang, ".xlsx", "diff_not_xlsx"), metavar="CHANGES.xlsx",
                    help="also write the changes to a workbook (sheet 'Ændringer')")
     _common(d, top=False)
     d.add_argument("--rate", type=_rate_type(lang), default=DEFAULT_RATE, metavar="RATE", help=rate_help)
@@ -254,7 +239,8 @@ def parser(lang: str = "da") -> argparse.ArgumentParser:
     w.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
     r = sub.add_parser("report", help="the committee's decision paper as a PowerPoint deck", lang=lang)
     r.add_argument("inputs", nargs="+", metavar="DIR_OR_FILE")
-    r.add_argument("-o", "--output", required=True, type=_pptx_type(lang), metavar="OUT.pptx")
+    r.add_argument("-o", "--output", required=True, type=_output_type(lang, ".pptx", "report_not_pptx"),
+                   metavar="OUT.pptx")
     r.add_argument("--template", metavar="TEMPLATE.potx",
                    help="the municipality's PowerPoint template (.potx or .pptx): its design, layouts and colours")
     r.add_argument("--pdf", action="store_true", help="also write OUT.pdf (needs LibreOffice)")

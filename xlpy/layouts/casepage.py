@@ -91,8 +91,9 @@ def uncertainty_line(result: "CaseResult") -> str | None:
     if s is None:
         return None
     from ..scenarios import payback_range
+    from ..stress import percent_text
 
-    share = DASH if s.switching_value is None else f"{decimal(s.switching_value * 100)} %"
+    share = DASH if s.switching_value is None else percent_text(s.switching_value)
     return (f"Usikkerhed (lav og høj skøn), samlet effektivisering: pessimistisk {thousands(s.pessimistic.period_net)}"
             f", optimistisk {thousands(s.optimistic.period_net)} (1.000 kr.) · Tilbagebetalingsår (pess.–opt.): "
             f"{payback_range(s)} · Skæringsværdi: {share} (så meget kan alle gevinster falde, før casen ikke længere "

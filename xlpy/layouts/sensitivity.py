@@ -32,7 +32,6 @@ PORTFOLIO_COLUMNS = ("Porteføljen pr. scenarie (alle medregnede cases)", "Inves
 STRESS_COLUMNS = ("Stresstest (alle medregnede cases)", "Samlet effektivisering i perioden", "Ændring",
                   "Kr. igen pr. krone", "Nutidsværdi", "Ændring", "Cases ikke tilbagebetalt i perioden",
                   "Heraf ikke længere")
-SOURCES = {"flag": "kommandolinjen", "sheet": "arket Forudsætninger"}
 
 
 def _ratio(value: float | None) -> float | str:
@@ -40,9 +39,7 @@ def _ratio(value: float | None) -> float | str:
 
 
 def _settings_note(c: "Consolidation") -> str:
-    given = sorted({SOURCES[v] for v in c.stress.source.values()})
-    where = " og ".join(given) if given else "standardværdierne"
-    return (f"Stresstestenes forudsætninger er fra {where}; de kan sættes på et ark »Forudsætninger« i "
+    return (f"Stresstestenes forudsætninger er fra {c.stress.where_from()}; de kan sættes på et ark »Forudsætninger« i "
             f"projektmappen (fx »Gevinster forsinket (år)« 1, »Gevinster realiseret« 75 %, »Investeringer over« "
             f"25 %, »Kalkulationsrente ± (procentpoint)« 1). Kalkulationsrente i basis: {percent_text(c.rate)}.")
 

@@ -1,6 +1,7 @@
-"""The decision paper's Følsomhed slide: what the portfolio gives if its assumptions hold less well. It shows the stress
-tests of the cases in the totals (stress.py, with the run's settings and rate), and the portfolio per scenario when a
-case has low and high estimates. The figures are those of consolidate's JSON and the Følsomhed sheet."""
+"""The decision paper's Følsomhed slide: what the portfolio gives if its assumptions hold less well. It shows the
+stress tests of the cases in the totals (stress.py, with the run's settings and rate), and the portfolio per
+scenario when a case has low and high estimates. The figures are those of consolidate's JSON and the Følsomhed
+sheet."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ HEADERS = ("", "Samlet effektivisering i perioden", "Ændring fra basis", "Nutid
 SCENARIO_LABELS = {"pessimistic": "Scenarie: pessimistisk (høje investeringer, lave gevinster)",
                    "optimistic": "Scenarie: optimistisk (lave investeringer, høje gevinster)",
                    "expected": "Scenarie: forventet (PERT)"}
-SOURCES = {"flag": "kommandolinjen", "sheet": "arket Forudsætninger"}
 
 
 def _signed_millions(value: float) -> str:
@@ -43,10 +43,9 @@ def stress_rows(c: "Consolidation") -> list[list[str]]:
 
 
 def stress_note(c: "Consolidation") -> str:
-    given = sorted({SOURCES[v] for v in c.stress.source.values() if v in SOURCES})
-    where = " og ".join(given) if given else "standardværdierne"
-    return (f"Kun de cases, der indgår i summerne. Forudsætningerne er fra {where}; kalkulationsrente i basis "
-            f"{percent_text(c.rate)}. Kr. igen pr. krone: gevinster ÷ investeringer i perioden.")
+    return (f"Kun de cases, der indgår i summerne. Forudsætningerne er fra {c.stress.where_from()}; "
+            f"kalkulationsrente i basis {percent_text(c.rate)}. Kr. igen pr. krone: gevinster ÷ investeringer i "
+            f"perioden.")
 
 
 def stress_slide(c: "Consolidation", page: Page) -> Slide | None:
