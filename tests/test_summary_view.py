@@ -246,7 +246,7 @@ def test_digit_widths_are_tabular(bold):
         assert measure.em(text, bold) == pytest.approx(by_char)
 
 
-_NUMBERS = st.one_of(st.floats(min_value=-1e14, max_value=1e14, allow_nan=False),
+_NUMBERS = st.one_of(st.floats(min_value=-1e14, max_value=1e14, allow_nan=False), st.integers(-120, 120),
                      st.integers(min_value=-10**12, max_value=10**12),
                      st.sampled_from([9.5, 99.995, -999.95, 0.5, 9.4999999999999996, 999_999.5, -0.004]))
 
@@ -254,6 +254,8 @@ _NUMBERS = st.one_of(st.floats(min_value=-1e14, max_value=1e14, allow_nan=False)
 @given(st.lists(_NUMBERS, min_size=1, max_size=40), st.sampled_from(["amount", "amount_bold", "ratio", "mio"]))
 @example([12.34, 99.995], "ratio")  # Python rounds 99.995 (a binary 99.99499…) to 99.99; Excel shows 100,00
 @example([1.5, 9.95], "mio")
+@example([5.0, 5.0, 40.0], "amount")  # skipped by magnitude: only numbers no larger,
+@example([50.0, 50.0, -50.0], "amount")  # of the same sign
 def test_column_width_is_that_of_its_widest_shown_number(values, style):
     """fit_widths skips numbers no wider than one already measured (a bound from Python's own rounding); the width
     is still that of the widest text the column shows, each text formatted the way Excel shows it (grouped)."""
@@ -270,3 +272,28 @@ def test_column_width_is_that_of_its_widest_shown_number(values, style):
              for v in values]  # "0.00" has no thousands separator
     widest = max(measure.columns(text, STYLES[style].bold) for text in shown)
     assert sheet.widths[0] == round(max(0, widest + CELL_MARGIN) + 0.49)
+
+
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=90),
+                min_size=1, max_size=12),
+       st.floats(min_value=3, max_value=70), st.booleans())
+@example(["Velfærdsteknologi i hjemmeplejen og i  plejecentrene (0)"], 30.0, False)
+def test_row_heights_are_those_of_every_title_wrapped(titles, width, bold):
+    """fit_row_heights skips a title whose whole text fits its room (no wrapping to count); the heights are still
+    those of wrapping every title at its column's width."""
+    from xlpy.layout import STYLES, SheetLayout
+    from xlpy.layouts.fit import LINE_HEIGHT, fit_row_heights
+
+    style = "wrap_bold" if bold and "wrap_bold" in STYLES else "wrap"
+    sheet = SheetLayout("x")
+    sheet.widths[0] = width
+    for r, title in enumerate(titles, start=1):
+        sheet.put(r, 0, title, style)
+    fit_row_heights(sheet, 0, 1)
+    room = width - CELL_MARGIN
+    expected = {}
+    for r, title in enumerate(titles, start=1):
+        n = measure.lines(title, room, bold=STYLES[style].bold)
+        if n > 1:
+            expected[r] = n * LINE_HEIGHT
+    assert sheet.heights == expected

@@ -171,11 +171,13 @@ def overview_layout(c: "Consolidation", made: str, in_book: str | None = None,
         sheet.text_numbers.append(f"A3:A{last_row + 1}")
         sheet.totals = _overview_totals(sheet, c, last_row + 1)
     fit_widths(sheet, minimum=7, maximum=30, skip_rows=2, table_header=1)
-    for name, low, high in (("Titel", 30, 50), ("Kilde", 20, 60)):  # longer titles wrap; links run on
-        col = OVERVIEW_COLUMN[name]
-        widest = max((measure.columns(str(cell.value)) for cell in sheet.cells
-                      if cell.col == col and 1 < cell.row <= last_row and cell.value), default=0.0)
-        sheet.widths[col] = round(max(low, min(high, widest + CELL_MARGIN)) + 0.49)
+    bounds = {OVERVIEW_COLUMN["Titel"]: (30, 50), OVERVIEW_COLUMN["Kilde"]: (20, 60)}  # longer titles wrap; links
+    widest = dict.fromkeys(bounds, 0.0)  # run on
+    for cell in sheet.cells:
+        if cell.col in bounds and 1 < cell.row <= last_row and cell.value:
+            widest[cell.col] = max(widest[cell.col], measure.columns(str(cell.value)))
+    for col, (low, high) in bounds.items():
+        sheet.widths[col] = round(max(low, min(high, widest[col] + CELL_MARGIN)) + 0.49)
     fit_header_height(sheet, 1, table=True)
     fit_row_heights(sheet, OVERVIEW_COLUMN["Titel"], 2)
     sheet.repeat_rows = (1, 1)

@@ -52,6 +52,9 @@ def fit_widths(sheet: SheetLayout, minimum: float = 8, maximum: float = 60, skip
     inside a word — and a table's header room for its filter button too."""
     widest: dict[int, float] = {}
     headers: dict[int, float] = {}
+    # (column, decimals, bold, negative) -> the largest magnitude whose bound is within its column's widest: a number
+    # no larger (same sign and decimals) shows no more digits, so it is no wider (every digit is as wide as "0").
+    known: dict[tuple[int, int, bool, bool], float] = {}
     headings = set(header_rows) | ({table_header} if table_header is not None else set())
     for cell in sheet.cells:
         value = cell.value
@@ -63,11 +66,16 @@ def fit_widths(sheet: SheetLayout, minimum: float = 8, maximum: float = 60, skip
             # Most numbers of a column are no wider than one already measured: a bound without babel or Decimal.
             # Python's rounding of the number differs from what Excel shows (halves up, after 15 significant
             # digits) at most by a carry that adds a digit, which needs a text of nines.
-            python = f"{value:,.{_decimals(style.number_format)}f}"
+            decimals = _decimals(style.number_format)
+            key = (cell.col, decimals, style.bold, value < 0)
+            if abs(value) <= known.get(key, -1.0):
+                continue
+            python = f"{value:,.{decimals}f}"
             bound = measure.columns(python, style.bold)
             if "9" in python and not python.strip("-,.9"):
                 bound += measure.digit_columns(style.bold)
             if bound <= widest.get(cell.col, 0.0):
+                known[key] = abs(value)
                 continue
         text = shown_text(value, cell.style)
         if not text:
@@ -101,6 +109,9 @@ def fit_row_heights(sheet: SheetLayout, col: int, first_row: int) -> None:
     room = sheet.widths.get(col, 8.43) - CELL_MARGIN
     for cell in sheet.cells:
         if cell.col == col and cell.row >= first_row and isinstance(cell.value, str) and STYLES[cell.style].wrap:
-            n = measure.lines(cell.value, room, bold=STYLES[cell.style].bold)
+            bold = STYLES[cell.style].bold
+            if "\n" not in cell.value and measure.columns(cell.value, bold) <= room - 1e-6:
+                continue  # the whole text fits on one line (most titles): no wrapping to count
+            n = measure.lines(cell.value, room, bold=bold)
             if n > 1:
                 sheet.heights[cell.row] = max(sheet.heights.get(cell.row, 0), n * LINE_HEIGHT)
