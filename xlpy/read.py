@@ -4,8 +4,8 @@ The format is judged by the file's first bytes, not its name: a zip holding xl/w
 holding xl/workbook.bin is xlsb, content.xml (and an OpenDocument spreadsheet's mimetype, when it has one) is ods;
 an OLE file is an old .xls or, when it holds an EncryptedPackage stream, a password-protected xlsx. The file is
 opened read-only and never written. Before python-calamine reads a byte of it, the file is checked: zipguard.py
-checks a zip (sizes, compression, DTDs; for .xlsx where the sheets' cells reach), formatguard.py the sheets of .ods,
-.xlsb and .xls (where their cells reach, DTDs, encryption). A sheet or workbook larger than the limits there is a
+checks a zip (sizes, compression, DTDs; for .xlsx where the sheets' cells reach), formatguard.py the sheets of .ods
+and .xlsb, xlsguard.py those of .xls (where their cells reach, DTDs, encryption). A sheet or workbook larger than the limits there is a
 finding and is skipped, never a crash; for .ods and .xls, which calamine loads whole, the file is not read.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import Finding, finding
-from .formatguard import guard_xls
+from .xlsguard import guard_xls
 from .zipguard import (MAX_BOOK_CELLS, MAX_CELLS, MAX_FILE_BYTES, MAX_ROWS, Scan, apply_fixes, guard_zip, size_text,
                        too_large_params)
 
