@@ -5,8 +5,9 @@ holding xl/workbook.bin is xlsb, content.xml (and an OpenDocument spreadsheet's 
 an OLE file is an old .xls or, when it holds an EncryptedPackage stream, a password-protected xlsx. The file is
 opened read-only and never written. Before python-calamine reads a byte of it, the file is checked: zipguard.py
 checks a zip (sizes, compression, DTDs; for .xlsx where the sheets' cells reach), formatguard.py the sheets of .ods
-and .xlsb, xlsguard.py those of .xls (where their cells reach, DTDs, encryption). A sheet or workbook larger than the limits there is a
-finding and is skipped, never a crash; for .ods and .xls, which calamine loads whole, the file is not read.
+and .xlsb, xlsguard.py those of .xls (where their cells reach, DTDs, encryption). A sheet or workbook larger than
+the limits there is a finding and is skipped, never a crash; for .ods and .xls, which calamine loads whole, the file
+is not read.
 """
 
 from __future__ import annotations
