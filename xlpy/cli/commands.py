@@ -4,12 +4,17 @@ the batch jobs (consolidate, report), the diff, the template or the ribbon build
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from .arguments import stress_settings, thresholds
 from .console import findings_table, make_console, plain, print_consolidation, progress, summary, text_table
 from .texts import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, TEXTS
+
+def _json_dump(data, out) -> None:
+    import json  # noqa: PLC0415 (only --format json needs it)
+
+    json.dump(data, out, ensure_ascii=False, indent=2)
+
 
 def cmd_validate(args) -> int:
     from ..collect import check_inputs
@@ -30,7 +35,7 @@ def cmd_validate(args) -> int:
         findings = sorted(findings + extra, key=lambda f: f.sort_key())
         result.findings += extra
     if args.format == "json":
-        json.dump([f.to_dict(args.lang) for f in findings], sys.stdout, ensure_ascii=False, indent=2)
+        _json_dump([f.to_dict(args.lang) for f in findings], sys.stdout)
         sys.stdout.write("\n")
     else:  # rich (15 ms to import) only for a table; a line is printed as it is
         if findings:
@@ -48,7 +53,7 @@ def cmd_compute(args) -> int:
 
     result = check_inputs(args.files, args.rate, thresholds=thresholds(args))
     if args.format == "json":
-        json.dump([r.to_dict() for r in result.cases], sys.stdout, ensure_ascii=False, indent=2)
+        _json_dump([r.to_dict() for r in result.cases], sys.stdout)
         sys.stdout.write("\n")
     else:
         from rich.table import Table
@@ -107,7 +112,7 @@ def cmd_consolidate(args) -> int:
             for totals in (out["follow_up"], *out["follow_up"]["by_area"]):
                 totals["light"] = lights.light(totals["realisation_rate"])
         out["output"] = (args.inputs[0] if args.in_place else args.output) if written else None
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        _json_dump(out, sys.stdout)
         sys.stdout.write("\n")
     else:
         print_consolidation(c, args, make_console(), written)
@@ -133,7 +138,7 @@ def cmd_diff(args) -> int:
     if args.format == "json":
         out = c.to_dict(args.lang)
         out["output"] = args.output
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        _json_dump(out, sys.stdout)
         sys.stdout.write("\n")
     else:
         console = make_console()
