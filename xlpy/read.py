@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from .findings import Finding, finding
-from .xlsguard import guard_xls
 from .zipguard import (MAX_BOOK_CELLS, MAX_CELLS, MAX_FILE_BYTES, MAX_ROWS, Scan, apply_fixes, guard_zip, size_text,
                        too_large_params)
 
@@ -154,6 +153,8 @@ def read_workbook(path: str | os.PathLike[str], file: str | None = None) -> Work
     elif blob[:8] == OLE_MAGIC:
         fmt, detail = _ole_format(blob[: 4 << 20])
         if fmt == "xls":
+            from .xlsguard import guard_xls  # noqa: PLC0415 (.xls is rare: its guard loads with the first one)
+
             problem = guard_xls(blob, book.file, book.findings, fixes)
             if problem:
                 return fail(problem[0], **problem[1])
