@@ -1,15 +1,18 @@
 """Where the time of one `xlpy consolidate` goes, and two checkouts against each other: `python -m bench.steps`.
 
-    python -m bench.steps [--n 1000] [--jobs 2]          the steps of consolidate_files, timed in this process:
+    python -m bench.steps [--n 1000] [--jobs 2] [--section]
+                                                         the steps of consolidate_files, timed in this process:
                                                          reading (wall, and the workers' CPU), consolidating, the
-                                                         Overblik layout, writing every sheet
+                                                         Overblik layout, writing every sheet; then the floors
+                                                         (calamine alone, XlsxWriter alone for the same cells);
+                                                         --section writes them to bench/RESULTS.md
     python -m bench.steps --against OLD_ROOT [--repeats 3]
                                                          the floor, OLD_ROOT's xlpy and this checkout's xlpy as
                                                          fresh processes, alternately, medians (OLD_ROOT: e.g. a
                                                          `git worktree add /tmp/old <commit>`)
 
-Uses the benchmark's generated workbooks (bench/generate.py) in --work. Not part of the test suite; prints lines,
-writes nothing but its output workbooks under --work.
+Uses the benchmark's generated workbooks (bench/generate.py) in --work. Not part of the test suite; prints lines
+and writes its output workbooks under --work (and, with --section, its section of bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -56,9 +59,70 @@ def steps(folder: Path, out: Path, jobs: int) -> dict[str, float]:
         first = next(layouts)
         times["Overblik layout"] = time.perf_counter() - t
         t = time.perf_counter()
-        write_book(out, itertools.chain([first], layouts), streaming=True)
+        rest = list(layouts)
+        write_book(out, itertools.chain([first], rest), streaming=True)
         times["write (XlsxWriter, the other layouts)"] = time.perf_counter() - t
+        times["floor: python-calamine alone, one process"] = calamine_floor(files)
+        times["floor: XlsxWriter alone, the same cells"] = writer_floor([first] + rest, out.with_suffix(".bare.xlsx"))
     return times
+
+
+def calamine_floor(files: list[str]) -> float:
+    """The benchmark's floor (a), here: python-calamine reading every sheet's values, nothing else."""
+    import python_calamine as pc
+
+    t = time.perf_counter()
+    for f in files:
+        wb = pc.CalamineWorkbook.from_path(f)
+        for name in wb.sheet_names:
+            wb.get_sheet_by_name(name).to_python()
+    return time.perf_counter() - t
+
+
+def writer_floor(layouts: list, out: Path) -> float:
+    """XlsxWriter writing the layouts' cells and nothing else (streamed, every value as a number or a text with its
+    cell's format; no links, tables, widths or checks): what any summary of these cells costs with this writer."""
+    import xlsxwriter
+
+    from xlpy.xlsx import _Formats
+
+    t = time.perf_counter()
+    book = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_numbers": False,
+                                          "strings_to_formulas": False, "strings_to_urls": False})
+    formats = _Formats(book)
+    for layout in layouts:
+        ws = book.add_worksheet(layout.name)
+        for cell in sorted(layout.cells, key=lambda c: (c.row, c.col)):
+            value = getattr(cell.value, "value", cell.value)  # a Formula by its value
+            if value.__class__ in (int, float):
+                ws.write_number(cell.row, cell.col, value, formats.get(cell.style))
+            elif value is not None:
+                ws.write_string(cell.row, cell.col, str(value), formats.get(cell.style))
+    book.close()
+    return time.perf_counter() - t
+
+
+def section(times: dict[str, float], n: int, jobs: int) -> str:
+    """The "Where the time goes" section of RESULTS.md from one run of steps()."""
+    from bench.__main__ import machine
+
+    floor = times["floor: python-calamine alone, one process"]
+    bare = times["floor: XlsxWriter alone, the same cells"]
+    wall = sum(v for k, v in times.items() if "CPU" not in k and "floor" not in k)
+    lines = ["## Where the time goes", "",
+             f"Run on {time.strftime('%Y-%m-%d')} with `python -m bench.steps --n {n} --section` on {machine()}: "
+             f"the steps of `xlpy consolidate` over N = {n:,} workbooks ({jobs} worker processes), timed in one "
+             "process, and two floors measured in the same process after them.", "",
+             "| step | s | ÷ calamine floor |", "|---|---|---|"]
+    for name, seconds in times.items():
+        lines.append(f"| {name} | {seconds:.2f} | {seconds / floor:.2f} |")
+    lines.append(f"| total (wall, the steps) | {wall:.2f} | {wall / floor:.2f} |")
+    least = floor / jobs + bare
+    lines += ["", f"Reading is parallel, writing the summary is not (one XlsxWriter book). Even if xlpy's reading cost "
+                  f"nothing beyond python-calamine's and its writing nothing beyond XlsxWriter's for the same cells, "
+                  f"a run would take {floor:.2f} / {jobs} + {bare:.2f} = {least:.2f} s = {least / floor:.2f} × the "
+                  "floor on this machine."]
+    return "\n".join(lines) + "\n"
 
 
 def against(old_root: Path, folder: Path, work: Path, repeats: int) -> dict[str, list[float]]:
@@ -81,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--against", type=Path, help="another checkout's root, to compare end to end")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "xlpy-bench")
+    parser.add_argument("--section", action="store_true", help="write the steps as a section of --out")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args(argv)
     books = args.work / "books"
     generate(books, args.n)
@@ -93,10 +159,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"old ÷ floor {med['old'] / med['floor']:.2f}, new ÷ floor {med['new'] / med['floor']:.2f}, "
               f"old ÷ new {med['old'] / med['new']:.2f}")
         return 0
-    times = steps(folder, args.work / f"steps{args.n}.xlsx", args.jobs or os.cpu_count() or 1)
+    jobs = args.jobs or os.cpu_count() or 1
+    times = steps(folder, args.work / f"steps{args.n}.xlsx", jobs)
     for name, seconds in times.items():
         print(f"{name}: {seconds:.2f} s")
-    print(f"total (wall): {sum(v for k, v in times.items() if 'CPU' not in k):.2f} s")
+    print(f"total (wall): {sum(v for k, v in times.items() if 'CPU' not in k and 'floor' not in k):.2f} s")
+    if args.section:
+        from bench.__main__ import write_sections
+
+        write_sections(args.out, {"Where the time goes": section(times, args.n, jobs)})
+        print(f"wrote the section to {args.out}")
     return 0
 
 
