@@ -58,9 +58,9 @@ def test_case_4_payback_and_its_range(overview):
     _, rows = overview
     row = rows[4]
     assert row["Tilbagebetalingsår"] == 2025
-    assert row["Tilbagebetalingsår (pess.–opt.)"] == "2024–efter 2027"  # pessimistic: not within the period
-    assert row["Tilbagebetalingsår (pess.–opt.)"] is not None
-    assert all(rows[nr]["Tilbagebetalingsår (pess.–opt.)"] is None for nr in (1, 2, 3, 5))  # no estimates
+    assert row["Tilbagebetalingsår (opt.–pess.)"] == "2024–efter 2027"  # pessimistic: not within the period
+    assert row["Tilbagebetalingsår (opt.–pess.)"] is not None
+    assert all(rows[nr]["Tilbagebetalingsår (opt.–pess.)"] is None for nr in (1, 2, 3, 5))  # no estimates
 
 
 def test_case_4_scenarios_on_the_sensitivity_sheet(overview, tmp_path):

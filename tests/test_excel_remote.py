@@ -427,7 +427,7 @@ def test_compute_shows_the_scenarios_of_a_case_with_estimates():
     four = dict((row[0], row[1]) for row in blocks[3]["values"][1:] if row[0])
     assert four["Netto i perioden, pessimistisk (1.000 kr.)"] == pytest.approx(-240)  # one-off 8.000: 3.760 − 4.000
     assert four["Netto i perioden, optimistisk (1.000 kr.)"] == pytest.approx(5_760)  # one-off 2.000
-    assert four["Tilbagebetalingsår (pess.–opt.)"] == "2024–efter 2027"
+    assert four["Tilbagebetalingsår (opt.–pess.)"] == "2024–efter 2027"
     assert four["Skæringsværdi: gevinsterne kan falde med (%)"] == pytest.approx(100 * 3_760 / 47_472, abs=0.01)
     one = dict((row[0], row[1]) for row in blocks[0]["values"][1:] if row[0])
     assert "Netto i perioden, pessimistisk (1.000 kr.)" not in one  # no estimates: no scenario rows

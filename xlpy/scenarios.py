@@ -164,7 +164,7 @@ def scenarios(case: Case, base: Figures | None = None, rate: float = DEFAULT_RAT
 
 
 def payback_range(s: Scenarios) -> str:
-    """Tilbagebetalingsår (pess.–opt.) as shown in Overblik and Følsomhed: the years the optimistic and the pessimistic
+    """Tilbagebetalingsår (opt.–pess.) as shown in Overblik and Følsomhed: the years the optimistic and the pessimistic
     scenario pay back, earliest first ("2024–2027"; one year when they agree; "2024–efter 2027" when the pessimistic
     one does not pay back within the period; "–" when no scenario has an investment)."""
     years = s.base.years

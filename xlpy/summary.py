@@ -27,7 +27,7 @@ OVERVIEW_COLUMNS = (
     ("Nr.", "text"), ("Udvalg", "text"), ("Område", "text"), ("Titel", "text"), ("Forvaltning", "text"),
     ("Type", "text"), ("Periode", "text"), ("Årlig gevinst ved fuld indfasning (1.000 kr.)", "amount"),
     ("Samlet effektivisering i perioden (1.000 kr.)", "amount"), ("Investering i alt (1.000 kr.)", "amount"),
-    ("Kr. igen pr. krone", "ratio"), ("Tilbagebetalingsår", "year"), ("Tilbagebetalingsår (pess.–opt.)", "year"),
+    ("Kr. igen pr. krone", "ratio"), ("Tilbagebetalingsår", "year"), ("Tilbagebetalingsår (opt.–pess.)", "year"),
     ("Nutidsværdi (1.000 kr.)", "amount"),
     ("Realiserbarhed", "realisability"), ("Status", "text"), ("I summen", "text"), ("Fejl", "integer"),
     ("Kilde", "link"),
@@ -187,7 +187,7 @@ def overview_layout(c: "Consolidation", made: str, in_book: str | None = None,
 
 
 def _payback_range(result) -> int | str | None:
-    """Tilbagebetalingsår (pess.–opt.): blank for a case without low and high estimates; one year as a number."""
+    """Tilbagebetalingsår (opt.–pess.): blank for a case without low and high estimates; one year as a number."""
     if result.scenarios is None:
         return None
     from .scenarios import payback_range

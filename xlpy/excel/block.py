@@ -44,7 +44,7 @@ def _block_values(r: CaseResult, rate: float) -> list[list[Any]]:
         ["Skæringsværdi: gevinsterne kan falde med (%)", dash if share is None else round(share * 100, 2)],
         ["Kr. igen pr. investeret krone", dash if f.return_per_krone is None else round(f.return_per_krone, 4)],
         ["Tilbagebetalingsår", dash if f.payback_year is None else f.payback_year],
-        ["Tilbagebetalingsår (pess.–opt.)", payback_range(s)] if s else ["", ""],
+        ["Tilbagebetalingsår (opt.–pess.)", payback_range(s)] if s else ["", ""],
         ["Ufuldstændig: et beløb kunne ikke læses" if not f.complete else "", ""],
     ]
 

@@ -95,7 +95,7 @@ def uncertainty_line(result: "CaseResult") -> str | None:
 
     share = DASH if s.switching_value is None else percent_text(s.switching_value)
     return (f"Usikkerhed (lav og høj skøn), samlet effektivisering: pessimistisk {thousands(s.pessimistic.period_net)}"
-            f", optimistisk {thousands(s.optimistic.period_net)} (1.000 kr.) · Tilbagebetalingsår (pess.–opt.): "
+            f", optimistisk {thousands(s.optimistic.period_net)} (1.000 kr.) · Tilbagebetalingsår (opt.–pess.): "
             f"{payback_range(s)} · Skæringsværdi: {share} (så meget kan alle gevinster falde, før casen ikke længere "
             f"er tilbagebetalt i perioden)")
 

@@ -21,7 +21,7 @@ SHEET = SENSITIVITY_SHEET
 THOUSAND = 1000.0
 DASH = "–"
 CASE_COLUMNS = ("Titel", "Nr.", "Område", "Pessimistisk", "Basis", "Optimistisk", "Forventet (PERT)",
-                "Spænd (opt. − pess.)", "Basis − pess.", "Opt. − basis", "Tilbagebetalingsår (pess.–opt.)",
+                "Spænd (opt. − pess.)", "Basis − pess.", "Opt. − basis", "Tilbagebetalingsår (opt.–pess.)",
                 "Skæringsværdi")
 PESS, BASE, OPT, EXPECTED, SPREAD, DOWN, UP, PAYBACK, SWITCHING = range(3, 12)
 SCENARIO_NAMES = {"pessimistic": "Pessimistisk", "base": "Basis", "optimistic": "Optimistisk",
