@@ -19,7 +19,7 @@ from .cells import a1
 from .findings import Finding, Plain, finding
 from .labels import (
     COUNTED_HEADER, COST_KEYS, DEFAULT_UNIT, METADATA_BY_ALIAS, NOT_CASE_SHEETS,
-    NOT_COUNTED, TOTAL_HEADER, is_table_key, metadata_label, normalise, row_key, row_label,
+    NOT_COUNTED, TOTAL_HEADER, is_table_key, is_table_label, metadata_label, normalise, row_key, row_label,
     realised_kind, unit_in_text, unit_of_field,
 )
 from .model import Case, Row, text_of
@@ -68,10 +68,8 @@ class _Reader:
     # --- metadata -----------------------------------------------------------------------------------------------
     def metadata(self, case: Case, skip_rows: set[int], label_col: int) -> None:
         for r, c, value, norm in self.texts:
-            if r in skip_rows:
-                continue
             name = METADATA_BY_ALIAS.get(norm)
-            if name is None or (c == label_col and is_table_key(row_key(value))):
+            if name is None or r in skip_rows or (c == label_col and is_table_label(value)):
                 continue
             vc = self.value_col(r, c)
             if name in case.label_cells:
@@ -188,15 +186,22 @@ class _Reader:
         values: list[float | None] = []
         unreadable: list[int] = []
         mark = len(self.findings)
-        for i, c in enumerate(year_cols):
+        for i, c in enumerate(year_cols):  # the common cells without a call to amount()
             raw = cells[c] if c < width else ""
-            if raw.__class__ is float:  # the common case, without a call
+            kind = raw.__class__
+            if kind is float:
                 values.append(raw)
-                continue
-            value, readable = self.amount(raw, r, c, blank)
-            values.append(value)
-            if not readable:
-                unreadable.append(i)
+            elif kind is NoValue and blank is None:  # a computed row's formula nobody calculated: nothing to check
+                values.append(None)
+            elif kind is str and not raw:  # blank (NoValue, a subclass, is not this)
+                values.append(blank)
+            else:
+                value, readable = self.amount(raw, r, c, blank)
+                values.append(value)
+                if not readable:
+                    unreadable.append(i)
+        if len(self.findings) - mark < 2:
+            return values, unreadable  # fewer than two findings: no numbers-as-text to merge into one
         as_text = [f for f in self.findings[mark:] if f.code == "number-as-text"]
         if len(as_text) > 1:
             first = as_text[0]
@@ -208,8 +213,12 @@ class _Reader:
 
     def row_label(self, r: int, label_col: int, first_year_col: int) -> str:
         """The row's label: in the label column, or indented into a column before the years."""
-        for c in range(label_col, first_year_col):
-            value = self.value(r, c)
+        if self.bounded:
+            cells = [self.value(r, c) for c in range(label_col, first_year_col)]
+        else:  # the sheet's one case: its row as it is, without a value() call per cell
+            row = self.grid[r] if r < len(self.grid) else ()
+            cells = row[label_col:first_year_col]
+        for value in cells:
             if isinstance(value, str) and value.strip():
                 return value.strip()
         return ""
@@ -246,8 +255,7 @@ class _Reader:
                 if trailing not in ("sub", "companion", "realised") and not (
                         trailing is None and section in ("cost", "gain")):
                     break
-            cells = self.grid[r] if r < len(self.grid) else ()
-            has_values = any(c < len(cells) and cells[c] not in ("", None, 0.0) for c in year_cols)
+            has_values = _has_values(self.grid[r] if r < len(self.grid) else (), year_cols)
             if not label and not has_values:
                 continue
             key = row_key(label) if label else None
@@ -332,9 +340,11 @@ class _Reader:
             key = row_key(label)
             if key in ("companion", "realised"):
                 self.beside(case, r, label, key)
-            elif METADATA_BY_ALIAS.get(normalise(label)) in FOLLOW_UP_FIELDS:
+                continue
+            field = METADATA_BY_ALIAS.get(normalise(label))
+            if field in FOLLOW_UP_FIELDS:
                 continue  # the Opfølgning block's fields; an Usikkerhed block may follow
-            elif is_table_key(key) or METADATA_BY_ALIAS.get(normalise(label)):
+            if is_table_key(key) or field:
                 return
 
     def total(self, r: int, total_col: int | None) -> float | None:
@@ -357,6 +367,17 @@ class _Reader:
         for i, c in enumerate(case.year_cols):
             if all(self.value(r.row, c) in ("", None) for r in inputs):
                 self.add("year-column-empty", a1(case.header_row, c), year=Plain(case.years[i]))
+
+
+_NOTHING = ("", None, 0.0)  # cells that do not make a row one with values (False == 0.0 is among them)
+
+
+def _has_values(cells: Sequence[Any], cols: list[int]) -> bool:
+    width = len(cells)
+    for c in cols:
+        if c < width and cells[c] not in _NOTHING:
+            return True
+    return False
 
 
 def _english_reading(text: str) -> float:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from .labels import COUNTED_HEADER, METADATA_BY_ALIAS, TOTAL_HEADER, _normalise, is_table_key, label_key, normalise
+from .labels import COUNTED_HEADER, METADATA_BY_ALIAS, TOTAL_HEADER, _normalise, is_table_label, normalise
 
 Grid = Sequence[Sequence[Any]]
 Texts = list[tuple[int, int, str, str]]  # (row, column, text, normalised text) of every non-empty text cell
@@ -101,8 +101,8 @@ def header_years(grid: Grid, row: int, label_col: int, right: int = 1 << 30) -> 
 def find_tables(grid: Grid, texts: Texts) -> list[Table]:
     """Every year table on the sheet: a column with at least two row labels, under a header row with years."""
     by_col: dict[int, list[int]] = {}
-    for r, c, text, norm in texts:
-        if is_table_key(label_key(text, norm)):
+    for r, c, text, _ in texts:
+        if is_table_label(text):  # the same as is_table_key(label_key(text, norm)), in one remembered call
             by_col.setdefault(c, []).append(r)
     tables: list[Table] = []
     for col, rows in sorted(by_col.items()):
@@ -133,7 +133,7 @@ def _is_header(grid: Grid, row: int, label_col: int) -> bool:
     if not 0 <= row < len(grid):
         return False
     label = grid[row][label_col] if label_col < len(grid[row]) else ""
-    if isinstance(label, str) and is_table_key(label_key(label, normalise(label))):
+    if isinstance(label, str) and is_table_label(label):
         return False
     return bool(header_years(grid, row, label_col))
 
