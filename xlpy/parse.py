@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from typing import Any, Sequence
 
 from .cells import a1
@@ -110,8 +111,10 @@ class _Reader:
         if case.years:  # the header cell left of the years, and title lines up to three rows above the table
             value_cells = set(case.field_cells.values())
             first_col, top = max(self.region.left, case.label_col - 1), case.header_row - 3
-            for r, c, text, norm in self.texts:
-                if r < top or r > case.header_row or c < first_col or METADATA_BY_ALIAS.get(norm):
+            # texts are in sheet order (text_cells), so the rows top..header_row are one slice of them
+            lo, hi = bisect_left(self.texts, (top,)), bisect_left(self.texts, (case.header_row + 1,))
+            for r, c, text, norm in self.texts[lo:hi]:
+                if c < first_col or METADATA_BY_ALIAS.get(norm):
                     continue
                 if c >= (case.year_cols[0] if r == case.header_row else case.year_cols[-1] + 1):
                     continue
@@ -260,7 +263,6 @@ class _Reader:
                 continue
             key = row_key(label) if label else None
             label = label or UNLABELLED
-            cell = a1(r, label_col)
             assumed = False
             if key is None:
                 if section == "cost":
@@ -271,22 +273,22 @@ class _Reader:
                     key, assumed = "saving", True
                 elif section is None:
                     if has_values:
-                        self.add("row-unplaced", cell, label=label)
+                        self.add("row-unplaced", a1(r, label_col), label=label)
                         case.doubtful = True
                     continue
                 else:
                     if has_values:
-                        self.add("row-ignored", cell, label=label)
+                        self.add("row-ignored", a1(r, label_col), label=label)
                     continue
             if key == "note":
                 if has_values:
-                    self.add("row-not-amount", cell, label=label)
+                    self.add("row-not-amount", a1(r, label_col), label=label)
                 continue
             if key in ("companion", "realised"):  # shown beside the table, never counted in it
                 self.beside(case, r, label, key)
                 continue
             if key in SINGLE_ROWS and key in case.rows:
-                self.add("label-duplicate", cell, label=label, first=a1(case.rows[key].row, label_col))
+                self.add("label-duplicate", a1(r, label_col), label=label, first=a1(case.rows[key].row, label_col))
                 continue
             is_input = key in COST_KEYS or key in ("saving", "sub")
             values, unreadable = self.amounts(r, label, year_cols, 0.0 if is_input else None)
@@ -313,13 +315,12 @@ class _Reader:
             parent = row
 
         self.rows_below(case, r)
-        first_cell = a1(table.first_row, label_col)
         if any(f.code == "row-unplaced" for f in self.findings):
             return read  # the rows are there without their names: that is the finding, not a missing row
         if not case.costs:
-            self.add("table-incomplete", first_cell, row=row_label("one_off"))
+            self.add("table-incomplete", a1(table.first_row, label_col), row=row_label("one_off"))
         if not case.gains:
-            self.add("table-incomplete", first_cell, row=row_label("saving"))
+            self.add("table-incomplete", a1(table.first_row, label_col), row=row_label("saving"))
         self.empty_year_columns(case)
         return read
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress
 from typing import Any, Sequence
 
 from .labels import COUNTED_HEADER, METADATA_BY_ALIAS, TOTAL_HEADER, _normalise, is_table_label, normalise
@@ -34,16 +36,21 @@ def year_of(value: Any) -> int | None:
             return int(value)
         return None
     if isinstance(value, str):
-        text = value.strip()
-        if len(text) > 24:
-            return None
-        match = _YEAR_TEXT.match(text)
-        if match:
-            year = int(match[1])
-            return year if MIN_YEAR <= year <= MAX_YEAR else None
-        return None
+        return _year_of_text(value)
     if isinstance(value, (dt.date, dt.datetime)) and MIN_YEAR <= value.year <= MAX_YEAR:
         return value.year
+    return None
+
+
+@lru_cache(maxsize=4096)  # header texts ("B2026", "I alt") recur on every sheet
+def _year_of_text(value: str) -> int | None:
+    text = value.strip()
+    if len(text) > 24:
+        return None
+    match = _YEAR_TEXT.match(text)
+    if match:
+        year = int(match[1])
+        return year if MIN_YEAR <= year <= MAX_YEAR else None
     return None
 
 
@@ -52,8 +59,10 @@ def text_cells(grid: Grid) -> Texts:
     out = []
     append, norm = out.append, _normalise
     for r, row in enumerate(grid):
-        for c, value in enumerate(row):
-            if value.__class__ is str and value:
+        # only the truthy cells, picked in C: most cells of a sheet are empty ("" is falsy, and so is NoValue)
+        for c in compress(range(len(row)), row):
+            value = row[c]
+            if value.__class__ is str:
                 append((r, c, value, norm(value)))
     return out
 
@@ -82,6 +91,9 @@ class Table:
     last_row: int  # last labelled row before the next table's header
 
 
+_END_OF_YEARS = TOTAL_HEADER + COUNTED_HEADER
+
+
 def header_years(grid: Grid, row: int, label_col: int, right: int = 1 << 30) -> list[tuple[int, int]]:
     """(column, year) of the year cells right of `label_col` in `row`, up to an "I alt"/"Medregnes" column."""
     if not 0 <= row < len(grid):
@@ -93,7 +105,7 @@ def header_years(grid: Grid, row: int, label_col: int, right: int = 1 << 30) -> 
         year = year_of(value)
         if year is not None:
             out.append((c, year))
-        elif isinstance(value, str) and normalise(value) in TOTAL_HEADER + COUNTED_HEADER:
+        elif isinstance(value, str) and normalise(value) in _END_OF_YEARS:
             break
     return out
 
