@@ -24,7 +24,7 @@ from .labels import (
     realised_kind, unit_in_text, unit_of_field,
 )
 from .model import Case, Row, text_of
-from .numbers import parse_number_text
+from .numbers import english_reading, kind_name, parse_number_text
 from .readings import settle
 from .regions import EVERYWHERE, Region, Table, Texts, find_tables, header_years, split, text_cells
 from .zipguard import NoValue
@@ -51,6 +51,7 @@ class _Reader:
         self.file, self.sheet, self.grid, self.texts, self.region = file, sheet, grid, texts, region
         self.merge_ends = {start: end for start, end in (merges or ())}
         self.merges_known = merges is not None
+        self.no_merges = merges is not None and not self.merge_ends  # then every value is right of its label
         self.bounded = region is not EVERYWHERE
         self.findings: list[Finding] = []
 
@@ -72,7 +73,7 @@ class _Reader:
             name = METADATA_BY_ALIAS.get(norm)
             if name is None or r in skip_rows or (c == label_col and is_table_label(value)):
                 continue
-            vc = self.value_col(r, c)
+            vc = c + 1 if self.no_merges else self.value_col(r, c)
             if name in case.label_cells:
                 other = self.value(r, vc)
                 if other not in ("", None) and text_of(other) != case.text(name):
@@ -149,12 +150,12 @@ class _Reader:
             return blank, True
         cell = a1(row, col)
         if isinstance(raw, bool):
-            self.add("wrong-type-in-number", cell, kind=_kind_name(raw))
+            self.add("wrong-type-in-number", cell, kind=kind_name(raw))
             return None, False
         if isinstance(raw, (int, float)):
             return float(raw), True
         if isinstance(raw, (dt.date, dt.datetime, dt.time, dt.timedelta)):
-            self.add("wrong-type-in-number", cell, kind=_kind_name(raw))
+            self.add("wrong-type-in-number", cell, kind=kind_name(raw))
             return None, False
         text = str(raw)
         if not text.strip():
@@ -167,7 +168,7 @@ class _Reader:
             assert read.value is not None
             if read.ambiguous:
                 self.add("number-ambiguous", cell, raw=text.strip(), value=Plain(read.value),
-                         other=Plain(_english_reading(text)))
+                         other=Plain(english_reading(text)))
             else:
                 self.add("number-as-text", cell, raw=text.strip(), value=Plain(read.value))
             return read.value, True
@@ -379,25 +380,6 @@ def _has_values(cells: Sequence[Any], cols: list[int]) -> bool:
         if c < width and cells[c] not in _NOTHING:
             return True
     return False
-
-
-def _english_reading(text: str) -> float:
-    """What an ambiguous text would be in English notation ("1,561" -> 1561, "0.625" -> 0.625)."""
-    cleaned = text.strip().rstrip("*").replace(" ", "")
-    sign = -1 if cleaned[:1] in "-\u2013\u2212" else 1
-    cleaned = cleaned.lstrip("-\u2013\u2212")
-    try:
-        return sign * float(cleaned.replace(",", ""))
-    except ValueError:
-        return float("nan")
-
-
-def _kind_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "en sandhedsværdi (SAND/FALSK)"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return "en dato"
-    return "et klokkeslæt"
 
 
 def parse_sheet(file: str, sheet: str, grid: Grid, hidden: bool = False,

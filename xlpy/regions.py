@@ -36,17 +36,15 @@ def year_of(value: Any) -> int | None:
             return int(value)
         return None
     if isinstance(value, str):
-        return _year_of_text(value)
+        text = value.strip()
+        return None if len(text) > 24 else _year_of_text(text)
     if isinstance(value, (dt.date, dt.datetime)) and MIN_YEAR <= value.year <= MAX_YEAR:
         return value.year
     return None
 
 
-@lru_cache(maxsize=4096)  # header texts ("B2026", "I alt") recur on every sheet
-def _year_of_text(value: str) -> int | None:
-    text = value.strip()
-    if len(text) > 24:
-        return None
+@lru_cache(maxsize=4096)  # header texts ("B2026", "I alt") recur on every sheet; at most 24 characters each
+def _year_of_text(text: str) -> int | None:
     match = _YEAR_TEXT.match(text)
     if match:
         year = int(match[1])
@@ -125,7 +123,7 @@ def find_tables(grid: Grid, texts: Texts) -> list[Table]:
         found: list[Table] = []
         for r in rows:
             between = range(r - 1, max(previous, r - 1 - HEADER_SEARCH, -1), -1)
-            new_header = next((h for h in between if _is_header(grid, h, col)), None)
+            new_header = next((h for h in between if _is_header(grid, h, col)), None) if between else None
             if new_header is not None and (header is None or new_header > previous):
                 if header is not None:
                     found.append(Table(col, header, start, previous))
@@ -133,7 +131,7 @@ def find_tables(grid: Grid, texts: Texts) -> list[Table]:
             previous = r
         if header is not None:
             found.append(Table(col, header, start, previous))
-        tables += [t for t in found if _labelled_rows(rows, t) >= 2 or len(found) == 1]
+        tables += [t for t in found if len(found) == 1 or _labelled_rows(rows, t) >= 2]
     return sorted(tables, key=lambda t: (t.header_row, t.label_col))
 
 

@@ -33,10 +33,11 @@ def validate_metadata(case: Case, lists: dict[str, tuple[str, ...]]) -> list[Fin
         out.append(finding(code, case.file, case.sheet, case.cell_of(name) or "A1", **params))
 
     for name in REQUIRED:
+        if not _blank(case.fields.get(name)):
+            continue
         if name == "period" and not case.has_amounts():
             continue  # a case without yearly figures has no period to state (reported as no-yearly-figures)
-        if _blank(case.fields.get(name)):
-            add("missing-field", name, label=metadata_label(name))
+        add("missing-field", name, label=metadata_label(name))
     for name in LIST_FIELDS:
         value = case.fields.get(name)
         if _blank(value):
@@ -122,7 +123,7 @@ PLAUSIBLE_KR = (10_000.0, 5e9)  # a case's largest yearly amount, in kr.: below 
 
 
 def _implausible_unit(case: Case) -> list[Finding]:
-    largest = max((abs(v) for r in case.input_rows() for v in r.values if v is not None), default=0.0)
+    largest = max([abs(v) for r in case.input_rows() for v in r.values if v is not None], default=0.0)
     if not largest:
         return []
     kr = largest * case.factor
@@ -231,7 +232,7 @@ def _shows_something(case: Case) -> bool:
     anything: all of them skip a cell that shows nothing."""
     for key in ("investment", "saving_total", "net", "cumulative"):
         row = case.rows.get(key)
-        if row is not None and any(v is not None for v in row.values):
+        if row is not None and row.values.count(None) != len(row.values):  # a value that is not None
             return True
     return case.total_col is not None and any(
         row.total is not None for row in (*case.input_rows(), *case.subrows, *case.rows.values()))
@@ -310,11 +311,14 @@ def _total_column(case: Case, step: float) -> list[Finding]:
     return out
 
 
+_ABANDONED = normalise("Opgivet")
+
+
 def validate_case(case: Case, lists: dict[str, tuple[str, ...]]) -> list[Finding]:
     out = validate_metadata(case, lists) + validate_amounts(case) + validate_computed(case)
     if case.years and not case.has_amounts():
         out.append(finding("no-yearly-figures", case.file, case.sheet, a1(case.header_row, case.label_col)))
-    if normalise(case.text("status")) == normalise("Opgivet"):
+    if normalise(case.text("status")) == _ABANDONED:
         out.append(finding("case-abandoned", case.file, case.sheet, case.cell_of("status")))
     return out
 
