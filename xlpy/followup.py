@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .cells import a1
 from .compute import Figures
+from .findings import finding
+from .labels import normalise
 from .model import Case, text_of
 
 GREEN, YELLOW = 0.9, 0.6  # default thresholds of the light
@@ -125,13 +128,12 @@ def current_year() -> int:
     return now().year
 
 
+_UNDER_WAY = (normalise("Implementeret"), normalise("Igangsat"))  # statuses that call for a follow-up
+
+
 def validate_follow_up(case: Case, figures: Figures, thresholds: Thresholds = Thresholds()) -> list:
     """The follow-up rules: realised figures after the follow-up year, realised gains where none was expected, a
     case under way with no follow-up, a red light without a reason, a follow-up year outside the table."""
-    from .cells import a1
-    from .findings import finding
-    from .labels import normalise
-
     out = []
 
     def add(code: str, cell: str | None, **params: Any) -> None:
@@ -148,7 +150,7 @@ def validate_follow_up(case: Case, figures: Figures, thresholds: Thresholds = Th
     if not typed:
         status = normalise(case.text("status"))
         first_gain = next((y for y, s in zip(figures.years, figures.saving) if s > 0), None)
-        if status in (normalise("Implementeret"), normalise("Igangsat")) and first_gain is not None \
+        if status in _UNDER_WAY and first_gain is not None \
                 and first_gain < current_year():
             add("follow-up-missing", case.cell_of("status"), status=case.text("status"), year=str(first_gain))
         return out

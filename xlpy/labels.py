@@ -217,6 +217,12 @@ def is_table_key(key: str | None) -> bool:
     return key is not None and key not in ("sub", "note", "companion", "realised")
 
 
+@lru_cache(maxsize=1 << 16)
+def is_table_label(text: str) -> bool:
+    """is_table_key(row_key(text)), remembered: it is asked of every text cell of every sheet (regions.py)."""
+    return is_table_key(label_key(text, _normalise(text)))
+
+
 def row_label(key: str) -> str:
     return ROWS[key][0]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from .cells import a1
@@ -122,7 +123,11 @@ _PERIOD = re.compile(r"^\s*(\d{4})\s*(?:[-\u2013\u2014/]|til)\s*(\d{4}|\d{2})\s*
 def parse_period(value: Any) -> tuple[int, int] | None:
     """ "2021–2026", "2021-2026", "2021–26", "2021 - 2026", "2021–2026 (4 år)" -> (2021, 2026); a single year ->
     (y, y); None when unreadable."""
-    text = text_of(value)
+    return _period_of_text(text_of(value))
+
+
+@lru_cache(maxsize=4096)  # the same few periods ("2025–2030") on every case
+def _period_of_text(text: str) -> tuple[int, int] | None:
     match = _PERIOD.match(text)
     if match:
         first, last = int(match[1]), match[2]

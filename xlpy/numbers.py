@@ -9,6 +9,7 @@ that another notation would read differently are marked ambiguous.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import re
@@ -117,6 +118,26 @@ def parse_number_text(text: str) -> NumberText:
             notation: Notation = "ambiguous" if "ambiguous" in (a[1], b[1]) else a[1] if a[1] != "plain" else b[1]
             return NumberText("range", low=a[0], high=b[0], notation=notation)
     return NumberText("text")
+
+
+def english_reading(text: str) -> float:
+    """What an ambiguous text would be in English notation ("1,561" -> 1561, "0.625" -> 0.625)."""
+    cleaned = text.strip().rstrip("*").replace(" ", "")
+    sign = -1 if cleaned[:1] in "-\u2013\u2212" else 1
+    cleaned = cleaned.lstrip("-\u2013\u2212")
+    try:
+        return sign * float(cleaned.replace(",", ""))
+    except ValueError:
+        return float("nan")
+
+
+def kind_name(value: object) -> str:
+    """What a value that is no number is, in a message: a truth value, a date or a time."""
+    if isinstance(value, bool):
+        return "en sandhedsværdi (SAND/FALSK)"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "en dato"
+    return "et klokkeslæt"
 
 
 def plain(value: float, lang: str = "da") -> str:

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from typing import Any, Sequence
 
 from .cells import a1
 from .findings import Finding, Plain, finding
 from .labels import (
     COUNTED_HEADER, COST_KEYS, DEFAULT_UNIT, METADATA_BY_ALIAS, NOT_CASE_SHEETS,
-    NOT_COUNTED, TOTAL_HEADER, is_table_key, metadata_label, normalise, row_key, row_label,
+    NOT_COUNTED, TOTAL_HEADER, is_table_key, is_table_label, metadata_label, normalise, row_key, row_label,
     realised_kind, unit_in_text, unit_of_field,
 )
 from .model import Case, Row, text_of
-from .numbers import parse_number_text
+from .numbers import english_reading, kind_name, parse_number_text
 from .readings import settle
 from .regions import EVERYWHERE, Region, Table, Texts, find_tables, header_years, split, text_cells
 from .zipguard import NoValue
@@ -50,6 +51,7 @@ class _Reader:
         self.file, self.sheet, self.grid, self.texts, self.region = file, sheet, grid, texts, region
         self.merge_ends = {start: end for start, end in (merges or ())}
         self.merges_known = merges is not None
+        self.no_merges = merges is not None and not self.merge_ends  # then every value is right of its label
         self.bounded = region is not EVERYWHERE
         self.findings: list[Finding] = []
 
@@ -68,12 +70,10 @@ class _Reader:
     # --- metadata -----------------------------------------------------------------------------------------------
     def metadata(self, case: Case, skip_rows: set[int], label_col: int) -> None:
         for r, c, value, norm in self.texts:
-            if r in skip_rows:
-                continue
             name = METADATA_BY_ALIAS.get(norm)
-            if name is None or (c == label_col and is_table_key(row_key(value))):
+            if name is None or r in skip_rows or (c == label_col and is_table_label(value)):
                 continue
-            vc = self.value_col(r, c)
+            vc = c + 1 if self.no_merges else self.value_col(r, c)
             if name in case.label_cells:
                 other = self.value(r, vc)
                 if other not in ("", None) and text_of(other) != case.text(name):
@@ -112,8 +112,10 @@ class _Reader:
         if case.years:  # the header cell left of the years, and title lines up to three rows above the table
             value_cells = set(case.field_cells.values())
             first_col, top = max(self.region.left, case.label_col - 1), case.header_row - 3
-            for r, c, text, norm in self.texts:
-                if r < top or r > case.header_row or c < first_col or METADATA_BY_ALIAS.get(norm):
+            # texts are in sheet order (text_cells), so the rows top..header_row are one slice of them
+            lo, hi = bisect_left(self.texts, (top,)), bisect_left(self.texts, (case.header_row + 1,))
+            for r, c, text, norm in self.texts[lo:hi]:
+                if c < first_col or METADATA_BY_ALIAS.get(norm):
                     continue
                 if c >= (case.year_cols[0] if r == case.header_row else case.year_cols[-1] + 1):
                     continue
@@ -148,12 +150,12 @@ class _Reader:
             return blank, True
         cell = a1(row, col)
         if isinstance(raw, bool):
-            self.add("wrong-type-in-number", cell, kind=_kind_name(raw))
+            self.add("wrong-type-in-number", cell, kind=kind_name(raw))
             return None, False
         if isinstance(raw, (int, float)):
             return float(raw), True
         if isinstance(raw, (dt.date, dt.datetime, dt.time, dt.timedelta)):
-            self.add("wrong-type-in-number", cell, kind=_kind_name(raw))
+            self.add("wrong-type-in-number", cell, kind=kind_name(raw))
             return None, False
         text = str(raw)
         if not text.strip():
@@ -166,7 +168,7 @@ class _Reader:
             assert read.value is not None
             if read.ambiguous:
                 self.add("number-ambiguous", cell, raw=text.strip(), value=Plain(read.value),
-                         other=Plain(_english_reading(text)))
+                         other=Plain(english_reading(text)))
             else:
                 self.add("number-as-text", cell, raw=text.strip(), value=Plain(read.value))
             return read.value, True
@@ -188,15 +190,22 @@ class _Reader:
         values: list[float | None] = []
         unreadable: list[int] = []
         mark = len(self.findings)
-        for i, c in enumerate(year_cols):
+        for i, c in enumerate(year_cols):  # the common cells without a call to amount()
             raw = cells[c] if c < width else ""
-            if raw.__class__ is float:  # the common case, without a call
+            kind = raw.__class__
+            if kind is float:
                 values.append(raw)
-                continue
-            value, readable = self.amount(raw, r, c, blank)
-            values.append(value)
-            if not readable:
-                unreadable.append(i)
+            elif kind is NoValue and blank is None:  # a computed row's formula nobody calculated: nothing to check
+                values.append(None)
+            elif kind is str and not raw:  # blank (NoValue, a subclass, is not this)
+                values.append(blank)
+            else:
+                value, readable = self.amount(raw, r, c, blank)
+                values.append(value)
+                if not readable:
+                    unreadable.append(i)
+        if len(self.findings) - mark < 2:
+            return values, unreadable  # fewer than two findings: no numbers-as-text to merge into one
         as_text = [f for f in self.findings[mark:] if f.code == "number-as-text"]
         if len(as_text) > 1:
             first = as_text[0]
@@ -208,8 +217,12 @@ class _Reader:
 
     def row_label(self, r: int, label_col: int, first_year_col: int) -> str:
         """The row's label: in the label column, or indented into a column before the years."""
-        for c in range(label_col, first_year_col):
-            value = self.value(r, c)
+        if self.bounded:
+            cells = [self.value(r, c) for c in range(label_col, first_year_col)]
+        else:  # the sheet's one case: its row as it is, without a value() call per cell
+            row = self.grid[r] if r < len(self.grid) else ()
+            cells = row[label_col:first_year_col]
+        for value in cells:
             if isinstance(value, str) and value.strip():
                 return value.strip()
         return ""
@@ -246,13 +259,11 @@ class _Reader:
                 if trailing not in ("sub", "companion", "realised") and not (
                         trailing is None and section in ("cost", "gain")):
                     break
-            cells = self.grid[r] if r < len(self.grid) else ()
-            has_values = any(c < len(cells) and cells[c] not in ("", None, 0.0) for c in year_cols)
+            has_values = _has_values(self.grid[r] if r < len(self.grid) else (), year_cols)
             if not label and not has_values:
                 continue
             key = row_key(label) if label else None
             label = label or UNLABELLED
-            cell = a1(r, label_col)
             assumed = False
             if key is None:
                 if section == "cost":
@@ -263,22 +274,22 @@ class _Reader:
                     key, assumed = "saving", True
                 elif section is None:
                     if has_values:
-                        self.add("row-unplaced", cell, label=label)
+                        self.add("row-unplaced", a1(r, label_col), label=label)
                         case.doubtful = True
                     continue
                 else:
                     if has_values:
-                        self.add("row-ignored", cell, label=label)
+                        self.add("row-ignored", a1(r, label_col), label=label)
                     continue
             if key == "note":
                 if has_values:
-                    self.add("row-not-amount", cell, label=label)
+                    self.add("row-not-amount", a1(r, label_col), label=label)
                 continue
             if key in ("companion", "realised"):  # shown beside the table, never counted in it
                 self.beside(case, r, label, key)
                 continue
             if key in SINGLE_ROWS and key in case.rows:
-                self.add("label-duplicate", cell, label=label, first=a1(case.rows[key].row, label_col))
+                self.add("label-duplicate", a1(r, label_col), label=label, first=a1(case.rows[key].row, label_col))
                 continue
             is_input = key in COST_KEYS or key in ("saving", "sub")
             values, unreadable = self.amounts(r, label, year_cols, 0.0 if is_input else None)
@@ -305,13 +316,12 @@ class _Reader:
             parent = row
 
         self.rows_below(case, r)
-        first_cell = a1(table.first_row, label_col)
         if any(f.code == "row-unplaced" for f in self.findings):
             return read  # the rows are there without their names: that is the finding, not a missing row
         if not case.costs:
-            self.add("table-incomplete", first_cell, row=row_label("one_off"))
+            self.add("table-incomplete", a1(table.first_row, label_col), row=row_label("one_off"))
         if not case.gains:
-            self.add("table-incomplete", first_cell, row=row_label("saving"))
+            self.add("table-incomplete", a1(table.first_row, label_col), row=row_label("saving"))
         self.empty_year_columns(case)
         return read
 
@@ -332,9 +342,11 @@ class _Reader:
             key = row_key(label)
             if key in ("companion", "realised"):
                 self.beside(case, r, label, key)
-            elif METADATA_BY_ALIAS.get(normalise(label)) in FOLLOW_UP_FIELDS:
+                continue
+            field = METADATA_BY_ALIAS.get(normalise(label))
+            if field in FOLLOW_UP_FIELDS:
                 continue  # the Opfølgning block's fields; an Usikkerhed block may follow
-            elif is_table_key(key) or METADATA_BY_ALIAS.get(normalise(label)):
+            if is_table_key(key) or field:
                 return
 
     def total(self, r: int, total_col: int | None) -> float | None:
@@ -359,23 +371,15 @@ class _Reader:
                 self.add("year-column-empty", a1(case.header_row, c), year=Plain(case.years[i]))
 
 
-def _english_reading(text: str) -> float:
-    """What an ambiguous text would be in English notation ("1,561" -> 1561, "0.625" -> 0.625)."""
-    cleaned = text.strip().rstrip("*").replace(" ", "")
-    sign = -1 if cleaned[:1] in "-\u2013\u2212" else 1
-    cleaned = cleaned.lstrip("-\u2013\u2212")
-    try:
-        return sign * float(cleaned.replace(",", ""))
-    except ValueError:
-        return float("nan")
+_NOTHING = ("", None, 0.0)  # cells that do not make a row one with values (False == 0.0 is among them)
 
 
-def _kind_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "en sandhedsværdi (SAND/FALSK)"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return "en dato"
-    return "et klokkeslæt"
+def _has_values(cells: Sequence[Any], cols: list[int]) -> bool:
+    width = len(cells)
+    for c in cols:
+        if c < width and cells[c] not in _NOTHING:
+            return True
+    return False
 
 
 def parse_sheet(file: str, sheet: str, grid: Grid, hidden: bool = False,

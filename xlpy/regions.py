@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress
 from typing import Any, Sequence
 
-from .labels import COUNTED_HEADER, METADATA_BY_ALIAS, TOTAL_HEADER, _normalise, is_table_key, label_key, normalise
+from .labels import COUNTED_HEADER, METADATA_BY_ALIAS, TOTAL_HEADER, _normalise, is_table_label, normalise
 
 Grid = Sequence[Sequence[Any]]
 Texts = list[tuple[int, int, str, str]]  # (row, column, text, normalised text) of every non-empty text cell
@@ -35,15 +37,18 @@ def year_of(value: Any) -> int | None:
         return None
     if isinstance(value, str):
         text = value.strip()
-        if len(text) > 24:
-            return None
-        match = _YEAR_TEXT.match(text)
-        if match:
-            year = int(match[1])
-            return year if MIN_YEAR <= year <= MAX_YEAR else None
-        return None
+        return None if len(text) > 24 else _year_of_text(text)
     if isinstance(value, (dt.date, dt.datetime)) and MIN_YEAR <= value.year <= MAX_YEAR:
         return value.year
+    return None
+
+
+@lru_cache(maxsize=4096)  # header texts ("B2026", "I alt") recur on every sheet; at most 24 characters each
+def _year_of_text(text: str) -> int | None:
+    match = _YEAR_TEXT.match(text)
+    if match:
+        year = int(match[1])
+        return year if MIN_YEAR <= year <= MAX_YEAR else None
     return None
 
 
@@ -52,8 +57,10 @@ def text_cells(grid: Grid) -> Texts:
     out = []
     append, norm = out.append, _normalise
     for r, row in enumerate(grid):
-        for c, value in enumerate(row):
-            if value.__class__ is str and value:
+        # only the truthy cells, picked in C: most cells of a sheet are empty ("" is falsy, and so is NoValue)
+        for c in compress(range(len(row)), row):
+            value = row[c]
+            if value.__class__ is str:
                 append((r, c, value, norm(value)))
     return out
 
@@ -82,6 +89,9 @@ class Table:
     last_row: int  # last labelled row before the next table's header
 
 
+_END_OF_YEARS = TOTAL_HEADER + COUNTED_HEADER
+
+
 def header_years(grid: Grid, row: int, label_col: int, right: int = 1 << 30) -> list[tuple[int, int]]:
     """(column, year) of the year cells right of `label_col` in `row`, up to an "I alt"/"Medregnes" column."""
     if not 0 <= row < len(grid):
@@ -93,7 +103,7 @@ def header_years(grid: Grid, row: int, label_col: int, right: int = 1 << 30) -> 
         year = year_of(value)
         if year is not None:
             out.append((c, year))
-        elif isinstance(value, str) and normalise(value) in TOTAL_HEADER + COUNTED_HEADER:
+        elif isinstance(value, str) and normalise(value) in _END_OF_YEARS:
             break
     return out
 
@@ -101,8 +111,8 @@ def header_years(grid: Grid, row: int, label_col: int, right: int = 1 << 30) -> 
 def find_tables(grid: Grid, texts: Texts) -> list[Table]:
     """Every year table on the sheet: a column with at least two row labels, under a header row with years."""
     by_col: dict[int, list[int]] = {}
-    for r, c, text, norm in texts:
-        if is_table_key(label_key(text, norm)):
+    for r, c, text, _ in texts:
+        if is_table_label(text):  # the same as is_table_key(label_key(text, norm)), in one remembered call
             by_col.setdefault(c, []).append(r)
     tables: list[Table] = []
     for col, rows in sorted(by_col.items()):
@@ -113,7 +123,7 @@ def find_tables(grid: Grid, texts: Texts) -> list[Table]:
         found: list[Table] = []
         for r in rows:
             between = range(r - 1, max(previous, r - 1 - HEADER_SEARCH, -1), -1)
-            new_header = next((h for h in between if _is_header(grid, h, col)), None)
+            new_header = next((h for h in between if _is_header(grid, h, col)), None) if between else None
             if new_header is not None and (header is None or new_header > previous):
                 if header is not None:
                     found.append(Table(col, header, start, previous))
@@ -121,7 +131,7 @@ def find_tables(grid: Grid, texts: Texts) -> list[Table]:
             previous = r
         if header is not None:
             found.append(Table(col, header, start, previous))
-        tables += [t for t in found if _labelled_rows(rows, t) >= 2 or len(found) == 1]
+        tables += [t for t in found if len(found) == 1 or _labelled_rows(rows, t) >= 2]
     return sorted(tables, key=lambda t: (t.header_row, t.label_col))
 
 
@@ -133,7 +143,7 @@ def _is_header(grid: Grid, row: int, label_col: int) -> bool:
     if not 0 <= row < len(grid):
         return False
     label = grid[row][label_col] if label_col < len(grid[row]) else ""
-    if isinstance(label, str) and is_table_key(label_key(label, normalise(label))):
+    if isinstance(label, str) and is_table_label(label):
         return False
     return bool(header_years(grid, row, label_col))
 

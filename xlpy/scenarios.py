@@ -32,12 +32,15 @@ def companion_rows(case: Case) -> list[Row]:
 def estimates(case: Case) -> tuple[Estimates, list[Row]]:
     """The low and high values of each input row with companions (None = as the base), and the companions that
     belong to no input row."""
+    companions = companion_rows(case)
+    if not companions:
+        return {}, []  # most cases have no estimates: nothing to match
     by_label: dict[str, Row] = {}
     for row in case.input_rows():
         by_label.setdefault(normalise(row.label), row)
     out: Estimates = {}
     orphans: list[Row] = []
-    for comp in companion_rows(case):
+    for comp in companions:
         base = by_label.get(companion_base(comp.label))
         if base is None:
             orphans.append(comp)
@@ -55,8 +58,11 @@ def estimates(case: Case) -> tuple[Estimates, list[Row]]:
 def validate_companions(case: Case) -> list[Finding]:
     """A companion without a base row; lav ≤ base ≤ høj in every cell (fejl)."""
     out: list[Finding] = []
+    companions = companion_rows(case)
+    if not companions:
+        return out  # most cases have no estimates: nothing to check
     by_label = {normalise(r.label): r for r in reversed(case.input_rows())}
-    for comp in companion_rows(case):
+    for comp in companions:
         base = by_label.get(companion_base(comp.label))
         cell = a1(comp.row, case.label_col)
         if base is None and any(v is not None for v in comp.values):  # a blank template row without its base is fine

@@ -33,19 +33,18 @@ def validate_metadata(case: Case, lists: dict[str, tuple[str, ...]]) -> list[Fin
         out.append(finding(code, case.file, case.sheet, case.cell_of(name) or "A1", **params))
 
     for name in REQUIRED:
+        if not _blank(case.fields.get(name)):
+            continue
         if name == "period" and not case.has_amounts():
             continue  # a case without yearly figures has no period to state (reported as no-yearly-figures)
-        if _blank(case.fields.get(name)):
-            add("missing-field", name, label=metadata_label(name))
+        add("missing-field", name, label=metadata_label(name))
     for name in LIST_FIELDS:
         value = case.fields.get(name)
         if _blank(value):
             continue
-        allowed = _allowed(tuple(lists.get(name, ())))
-        for part in split_values(value):
-            if normalise(part) not in allowed:
-                add("not-in-list", name, value=part, label=metadata_label(name),
-                    allowed=_closest_first(part, lists.get(name, ())))
+        for part in _not_in_list(value, _allowed(tuple(lists.get(name, ())))):
+            add("not-in-list", name, value=part, label=metadata_label(name),
+                allowed=_closest_first(part, lists.get(name, ())))
     value = case.fields.get("realisability")
     if not _blank(value):
         number = _metadata_number(value)
@@ -77,6 +76,13 @@ def _closest_first(value: str, allowed: Sequence[str], shown: int = 8) -> str:
 @lru_cache(maxsize=256)
 def _allowed(values: tuple[str, ...]) -> frozenset[str]:
     return frozenset(normalise(v) for v in values)
+
+
+@lru_cache(maxsize=4096, typed=True)  # typed: 1.0 and True are different values here ("1.0" and "True")
+def _not_in_list(value: Any, allowed: frozenset[str]) -> tuple[str, ...]:
+    """The parts of a list field's value that are not among the allowed values, remembered: every case of a
+    portfolio repeats the same few areas, categories, types and statuses."""
+    return tuple(part for part in split_values(value) if normalise(part) not in allowed)
 
 
 def _metadata_number(value: Any) -> float | None:
@@ -117,7 +123,7 @@ PLAUSIBLE_KR = (10_000.0, 5e9)  # a case's largest yearly amount, in kr.: below 
 
 
 def _implausible_unit(case: Case) -> list[Finding]:
-    largest = max((abs(v) for r in case.input_rows() for v in r.values if v is not None), default=0.0)
+    largest = max([abs(v) for r in case.input_rows() for v in r.values if v is not None], default=0.0)
     if not largest:
         return []
     kr = largest * case.factor
@@ -220,8 +226,20 @@ def _cumulative_off(case: Case, references: Sequence[Sequence[float | None]],
     return off
 
 
+def _shows_something(case: Case) -> bool:
+    """Whether the sheet shows any figure validate_computed compares: a value in a computed row, or an "I alt" cell.
+    Most sheets show none (their totals are formulas no program has calculated), and then no check below can find
+    anything: all of them skip a cell that shows nothing."""
+    for key in ("investment", "saving_total", "net", "cumulative"):
+        row = case.rows.get(key)
+        if row is not None and row.values.count(None) != len(row.values):  # a value that is not None
+            return True
+    return case.total_col is not None and any(
+        row.total is not None for row in (*case.input_rows(), *case.subrows, *case.rows.values()))
+
+
 def validate_computed(case: Case) -> list[Finding]:
-    if not case.years:
+    if not case.years or not _shows_something(case):
         return []
     investment, saving, net, uncounted = _expected(case)
     step = input_step(case)  # a slip of 0,04 mio. kr. in a table written with two decimals is a fejl, not rounding
@@ -293,11 +311,14 @@ def _total_column(case: Case, step: float) -> list[Finding]:
     return out
 
 
+_ABANDONED = normalise("Opgivet")
+
+
 def validate_case(case: Case, lists: dict[str, tuple[str, ...]]) -> list[Finding]:
     out = validate_metadata(case, lists) + validate_amounts(case) + validate_computed(case)
     if case.years and not case.has_amounts():
         out.append(finding("no-yearly-figures", case.file, case.sheet, a1(case.header_row, case.label_col)))
-    if normalise(case.text("status")) == normalise("Opgivet"):
+    if normalise(case.text("status")) == _ABANDONED:
         out.append(finding("case-abandoned", case.file, case.sheet, case.cell_of("status")))
     return out
 

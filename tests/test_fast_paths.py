@@ -1,0 +1,121 @@
+"""The short cuts of reading (parse, validate, compute) against the plain definitions they stand in for: each fast path
+must give exactly what the slow one gives, bit for bit, or a figure or a finding would change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import struct
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xlpy.compute import _round, yearly
+from xlpy.labels import DEFAULT_LISTS, METADATA, ROWS, is_table_key, is_table_label, row_key
+from xlpy.model import Case, Row
+from xlpy.regions import text_cells, year_of
+from xlpy.validate import validate_computed, validate_metadata
+from xlpy.zipguard import NO_VALUE
+
+
+def _same_float(a: float, b: float) -> bool:
+    """Equal to the last bit, sign of zero included (a -0.0 where 0.0 was would show as "-0")."""
+    if isinstance(a, float) and math.isnan(a):
+        return isinstance(b, float) and math.isnan(b)
+    return type(a) is type(b) and struct.pack("<d", a) == struct.pack("<d", b)
+
+
+AWKWARD = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 0.125, 0.005, 1.005, 2.675, -2.675, 1e15, 1e16 + 2, 2.0 ** 53,
+           2.0 ** 53 + 2, 2.0 ** 60, 1e300, -1e300, 5e-324, -5e-324, 0.1 * 1000, 0.7 * 1_000_000, 1561.0 * 1000,
+           float("inf"), float("-inf"), 3, -7, True, False]
+
+
+def test_round_is_round_to_ore_on_awkward_values() -> None:
+    for x in AWKWARD:
+        assert _same_float(_round(x), round(x, 2) + 0.0), x
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.floats(allow_nan=True, allow_infinity=True) | st.integers(-10 ** 12, 10 ** 12).map(float)
+       | st.integers(-10 ** 8, 10 ** 8).map(lambda n: n / 100))
+def test_round_is_round_to_ore(x: float) -> None:
+    assert _same_float(_round(x), round(x, 2) + 0.0)
+
+
+def test_yearly_scales_and_rounds_each_value() -> None:
+    values = [None, 0.1, -0.0, 1.005, 2.5, 1561.0]
+    for factor in (1, 1000, 1_000_000):
+        got = yearly(values, factor)
+        want = [round((v or 0.0) * factor, 2) + 0.0 for v in values]
+        assert all(_same_float(a, b) for a, b in zip(got, want, strict=True))
+
+
+def test_is_table_label_is_is_table_key_of_row_key() -> None:
+    texts = [alias for _, aliases in ROWS.values() for alias in aliases] + [label for label, _ in ROWS.values()]
+    texts += [alias for _, aliases in METADATA.values() for alias in aliases]
+    texts += [label for label, _ in METADATA.values()]
+    texts += ["Heraf løn", "Gevinst (lav)", "Realiseret gevinst", "Årsværk", "Anlæg i alt", "", " ", "Netto",
+              "Gevinst fra en eksisterende case som er beskrevet i et notat til udvalget", "Drift (kr.)"]
+    kinds = {is_table_label(t) for t in texts}
+    assert kinds == {True, False}
+    for text in texts:
+        assert is_table_label(text) == is_table_key(row_key(text)), text
+
+
+def _text_cells_plainly(grid: list[list]) -> list:
+    from xlpy.labels import normalise
+
+    return [(r, c, v, normalise(v)) for r, row in enumerate(grid) for c, v in enumerate(row)
+            if v.__class__ is str and v]
+
+
+def test_text_cells_skips_every_kind_of_non_text() -> None:
+    grid = [["Gevinst", 0.0, "", NO_VALUE, False, True, None, dt.date(2026, 1, 1), " ", "x"],
+            [],
+            ["", "", ""],
+            [1.0, "Anlæg (kr.)", dt.time(0, 0), dt.timedelta(0), 0, 5]]
+    got = text_cells(grid)
+    assert got == _text_cells_plainly(grid)
+    assert [(r, c) for r, c, _, _ in got] == [(0, 0), (0, 8), (0, 9), (3, 1)]
+
+
+def test_year_of_texts() -> None:
+    assert [year_of(v) for v in ("B2026", " BO1 2027 ", "2026 (B)", "I alt", "1989", NO_VALUE, "", 2026.0,
+                                 dt.date(2030, 5, 1))] == [2026, 2027, 2026, None, None, None, None, 2026, 2030]
+
+
+def _case(**rows: list[float | None]) -> Case:
+    case = Case(file="f.xlsx", sheet="Case 1", fields={}, field_cells={}, label_cells={},
+                years=[2025, 2026], year_cols=[1, 2], header_row=3, label_col=0)
+    for i, (key, values) in enumerate(rows.items()):
+        row = Row(key, key, 4 + i, values)
+        if key in ("one_off", "recurring"):
+            case.costs.append(row)
+            case.rows.setdefault(key, row)
+        elif key == "saving":
+            case.gains.append(row)
+        else:
+            case.rows[key] = row
+    return case
+
+
+def test_computed_rows_without_values_are_not_checked_but_with_values_are() -> None:
+    blank = _case(one_off=[100.0, 0.0], saving=[0.0, 50.0], investment=[None, None], net=[None, None],
+                  cumulative=[None, None])
+    assert validate_computed(blank) == []
+    shown = _case(one_off=[100.0, 0.0], saving=[0.0, 50.0], investment=[None, None], net=[None, 40.0],
+                  cumulative=[None, None])
+    assert [f.code for f in validate_computed(shown)] == ["computed-mismatch"]
+    total = _case(one_off=[100.0, 0.0], saving=[0.0, 50.0])
+    total.total_col, total.costs[0].total = 3, 90.0
+    assert [f.code for f in validate_computed(total)] == ["total-column-mismatch"]
+
+
+def test_list_fields_tell_true_from_one() -> None:
+    lists = {**DEFAULT_LISTS, "type": ("1.0", "Effektivisering")}
+    findings = {}
+    for value in (1.0, True, "1.0"):
+        case = _case(one_off=[1.0, 0.0])
+        case.fields["type"] = value
+        findings[repr(value)] = [f.code for f in validate_metadata(case, lists) if f.code == "not-in-list"]
+    assert findings == {"1.0": [], "True": ["not-in-list"], "'1.0'": []}  # 1.0 reads "1.0"; True "True"
