@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402
-from xlpy import plainscan, zipguard  # noqa: E402
+from xlpy.read import plainscan, zipguard  # noqa: E402
 
 
 def books(paths: list[Path]) -> list[tuple[str, bytes, str]]:
@@ -90,7 +90,7 @@ def plain_share(items: list[tuple[str, bytes, str]]) -> tuple[int, int]:
 
 def consolidate(folder: Path, repeat: int) -> str:
     """The whole consolidation, and the time in guard_zip within it (CPU seconds), full and plain alternately."""
-    from xlpy import read  # noqa: PLC0415
+    from xlpy.read import workbook as read  # noqa: PLC0415
     from xlpy.batch import consolidate_files  # noqa: PLC0415
 
     out = Path(tempfile.mkdtemp()) / "overblik.xlsx"

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from xlpy.cells import split_a1  # noqa: E402
 from xlpy.pipeline import check_sheets  # noqa: E402
-from xlpy.read import Sheet, read_workbook  # noqa: E402
+from xlpy.read.workbook import Sheet, read_workbook  # noqa: E402
 
 IN_CI = bool(os.environ.get("CI"))
 # xlwings' remote engine (the Excel tests) runs on its non-commercial licence; xlwings reads the key when it is first

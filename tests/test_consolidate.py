@@ -13,7 +13,7 @@ from conftest import SAMPLES
 from xlpy.batch import consolidate_files, consolidate_in_place
 from xlpy.labels import SUMMARY_SHEETS
 from xlpy.pipeline import compute
-from xlpy.read import read_workbook
+from xlpy.read.workbook import read_workbook
 
 KEYS = {"cases", "files_read", "files_skipped", "period", "areas", "total_investment", "total_saving", "total_net",
         "return_per_krone", "by_area"}

@@ -15,7 +15,7 @@ from xlpy.labels import DEFAULT_LISTS, METADATA, ROWS, is_table_key, is_table_la
 from xlpy.model import Case, Row
 from xlpy.regions import text_cells, year_of
 from xlpy.validate import validate_computed, validate_metadata
-from xlpy.zipguard import NO_VALUE
+from xlpy.read.zipguard import NO_VALUE
 
 
 def _same_float(a: float, b: float) -> bool:

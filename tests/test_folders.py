@@ -26,7 +26,7 @@ from conftest import SAMPLES, require
 from xlpy.batch import consolidate_files
 from xlpy.collect import EXTENSIONS, check_inputs
 from xlpy.consolidate import key_figures_json
-from xlpy.read import read_workbook
+from xlpy.read.workbook import read_workbook
 
 CLEAN = SAMPLES / "eksempel_uden_fejl.xlsx"
 DEPARTMENTS = SAMPLES / "afdelinger"

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import SAMPLES, require
 from xlpy.pipeline import check_files
-from xlpy.read import read_workbook
+from xlpy.read.workbook import read_workbook
 
 BOOKS = ("eksempel_uden_fejl.xlsx", "allerod_2021.xlsx")
 

@@ -66,7 +66,7 @@ def user_workbook(path: Path, features=FEATURES) -> Path:
     format of their own on a cell xlpy marks, a link, a filter."""
     import xlsxwriter
 
-    from xlpy.read import read_workbook
+    from xlpy.read.workbook import read_workbook
 
     sheets = read_workbook(SAMPLES / "allerod_2021.xlsx").sheets
     wb = xlsxwriter.Workbook(str(path))
@@ -119,7 +119,7 @@ def user_workbook(path: Path, features=FEATURES) -> Path:
 
 def synthetic_findings(path: Path) -> list:
     """A fejl at A1 and an advarsel at B2 of the first sheet (for workbooks that have no case sheet)."""
-    from xlpy.read import read_workbook
+    from xlpy.read.workbook import read_workbook
 
     first = read_workbook(path).sheets[0].name
     return [finding("missing-field", str(path), first, "A1", label="Titel"),
@@ -517,7 +517,7 @@ def corpus():
 
 def test_corpus_sample(corpus, tmp_path):
     """Every readable file of the sample: marks and xlpy's sheets written, nothing of the file's own changed."""
-    from xlpy.read import read_workbook
+    from xlpy.read.workbook import read_workbook
 
     tried = refused = 0
     for source in corpus:

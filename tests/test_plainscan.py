@@ -1,4 +1,4 @@
-"""The zip guard's one-pass scan of plain sheets (xlpy/plainscan.py + zipguard._scan_plain_part) records exactly what
+"""The zip guard's one-pass scan of plain sheets (xlpy/read/plainscan.py + zipguard._scan_plain_part) records exactly what
 the full scan (zipguard._scan_part, kept as the reference) records: for generated sheet XML full of far cells, cells
 without addresses, error cells, formulas with and without cached values, external formulas, odd numbers, DTDs,
 prefixes and whitespace variants; for every pattern the gate stands in for; and for every real workbook at hand (the
@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 import badinputs
 from conftest import ROOT, SAMPLES, require
-from xlpy import plainscan, zipguard
-from xlpy.zipguard import Scan
+from xlpy.read import plainscan, zipguard
+from xlpy.read.zipguard import Scan
 
 WS = [b"", b" ", b"\t", b"\n", b"\r\n", b"\v", b"\f", b"  \v"]
 # What plain sheets hold, and (drawn one time in eight) what makes a sheet unusual or almost so.

@@ -60,7 +60,7 @@ def consolidate_in_place(path: str, cutoff_year: int | None = None, rate: float 
     from .inplace import replace_sheets
     from .package import PackageError
     from .assumptions import read_assumptions
-    from .read import sniff
+    from .read.workbook import sniff
 
     result = check_files([path], rate, thresholds=thresholds)
     on_sheet, problems = read_assumptions(path) if result.files_read else ({}, [])

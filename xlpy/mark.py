@@ -19,7 +19,7 @@ from .findings import Finding, Severity, finding
 from .labels import FINDINGS_SHEET
 from .made import made_line
 from .package import Package, PackageError
-from .read import sniff
+from .read.workbook import sniff
 from .layouts.findings import findings_layout
 from .xmlsplice import Node, Splice, XmlError, element, parse
 

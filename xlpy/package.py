@@ -75,7 +75,7 @@ class Package:
     @classmethod
     def open(cls, path: str | os.PathLike[str], file: str | None = None) -> "Package":
         """Read and guard a workbook file (.xlsx/.xlsm); PackageError says why it cannot be edited."""
-        from .zipguard import MAX_FILE_BYTES, guard_zip
+        from .read.zipguard import MAX_FILE_BYTES, guard_zip
 
         try:
             with open(path, "rb") as fh:

@@ -27,7 +27,7 @@ from .model import Case, Row, text_of
 from .numbers import english_reading, kind_name, parse_number_text
 from .readings import settle
 from .regions import EVERYWHERE, Region, Table, Texts, find_tables, header_years, split, text_cells
-from .zipguard import NoValue
+from .read.zipguard import NoValue
 
 Grid = Sequence[Sequence[Any]]
 Merges = Sequence[tuple[tuple[int, int], tuple[int, int]]]  # ((row, col), (row, col)) of merged ranges, 0-based

@@ -15,7 +15,7 @@ from .model import Case
 from .numbers import as_json_number
 from .lister import parse_lists, parse_thresholds
 from .parse import is_case_sheet_name, parse_sheet
-from .read import Sheet, read_workbook
+from .read.workbook import Sheet, read_workbook
 from .scenarios import Scenarios, plain_dict, scenarios, validate_companions
 from .validate import duplicate_case_numbers, validate_case
 

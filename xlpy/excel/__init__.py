@@ -28,7 +28,7 @@ from ..labels import normalise
 from ..layout import case_nr_value
 from ..findings import Finding
 from ..pipeline import Result
-from ..read import Sheet
+from ..read.workbook import Sheet
 from .block import BLOCK_ROWS, BLOCK_TITLE, compute
 from .host import (_alert, _ask_folder, _check, _find_label, _replace_sheet, _settings_folder, _sheet, ask_path,
                    book_folder, button, read_sheets)

@@ -245,7 +245,7 @@ def table_errors(omraade: Any) -> list[Any]:
     the range does not show."""
     from ..findings import Severity
     from ..pipeline import check_sheets
-    from ..read import Sheet
+    from ..read.workbook import Sheet
 
     rows = omraade if isinstance(omraade, (list, tuple)) else [[omraade]]
     grid = [["" if v is None else v for v in (r if isinstance(r, (list, tuple)) else [r])] for r in rows]

@@ -11,7 +11,7 @@ from typing import Any, Callable, Sequence
 from ..findings import Finding
 from ..labels import MARKS_SHEET, SUMMARY_SHEETS, normalise
 from ..pipeline import CaseResult, check_sheets
-from ..read import Sheet
+from ..read.workbook import Sheet
 from .render import render
 
 

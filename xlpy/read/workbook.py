@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .findings import Finding, finding
+from ..findings import Finding, finding
 from .zipguard import (MAX_BOOK_CELLS, MAX_CELLS, MAX_FILE_BYTES, MAX_ROWS, Scan, apply_fixes, guard_zip, size_text,
                        too_large_params)
 

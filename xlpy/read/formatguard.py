@@ -23,7 +23,7 @@ import zlib
 from typing import Any
 from xml.parsers import expat
 
-from .findings import Finding, finding
+from ..findings import Finding, finding
 from .zipguard import MAX_ROWS, SCAN_MAX_CELLS, XML_HEAD, Scan, _chunks, _has_dtd, _head, too_large_params
 
 Problem = tuple[str, dict[str, Any]]  # a reason not to read the file at all: (finding code, params)

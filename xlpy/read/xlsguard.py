@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import struct
 
-from .findings import Finding
+from ..findings import Finding
 from .formatguard import ERROR_TEXTS, MAX_BOOK_SCAN_CELLS, MAX_ITEMS, Problem, _too_large, _whole_file
 from .zipguard import MAX_ROWS, Scan
 

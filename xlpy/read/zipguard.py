@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import plainscan
-from .findings import Finding, finding
+from ..findings import Finding, finding
 
 ZIP_MAGIC = b"PK\x03\x04"
 
