@@ -39,7 +39,7 @@ def steps(folder: Path, out: Path, jobs: int) -> dict[str, float]:
     """Seconds per step of consolidate_files (same calls, same order), in this process."""
     from xlpy.collect import add_search, batch_collection, check_many, find_workbooks
     from xlpy.consolidate import consolidate
-    from xlpy.summary import iter_summary_layouts
+    from xlpy.layouts.summary import iter_summary_layouts
     from xlpy.xlsx import write_book
 
     times: dict[str, float] = {}

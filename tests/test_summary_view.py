@@ -19,7 +19,7 @@ from xlpy.batch import consolidate_files
 from xlpy.layouts import measure
 from xlpy.numbers import grouped
 from xlpy.layouts.fit import CELL_MARGIN, FILTER_BUTTON, LINE_HEIGHT
-from xlpy.summary import OVERVIEW_COLUMNS
+from xlpy.layouts.summary import OVERVIEW_COLUMNS
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from .findings import finding
 from .pipeline import check_files
 from .followup import Thresholds
 from .stress import StressSettings
-from .summary import iter_summary_layouts, summary_layouts
+from .layouts.summary import iter_summary_layouts, summary_layouts
 
 
 def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: int | None = None,

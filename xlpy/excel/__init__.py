@@ -64,7 +64,7 @@ def _render_summary(book: Any, result: Result, cutoff_year: int | None, in_book:
                     sheets: Sequence[Sheet] | None = None) -> Any:
     from ..compute import DEFAULT_RATE
     from ..consolidate import consolidate
-    from ..summary import summary_layouts
+    from ..layouts.summary import summary_layouts
 
     settings, findings = _stress_settings(book, sheets)
     result.findings += findings

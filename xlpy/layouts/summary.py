@@ -8,16 +8,16 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator, Sequence
 
-from .cells import a1, column_letter
-from .findings import REGISTRY
-from .layout import Chart, Formula, SheetLayout, TableTotals
-from .layouts import measure
-from .layouts.findings import findings_layout, sheet_link
-from .layouts.fit import CELL_MARGIN, fit_header_height, fit_row_heights, fit_widths
-from .made import made_line
+from ..cells import a1, column_letter
+from ..findings import REGISTRY
+from ..layout import Chart, Formula, SheetLayout, TableTotals
+from . import measure
+from .findings import findings_layout, sheet_link
+from .fit import CELL_MARGIN, fit_header_height, fit_row_heights, fit_widths
+from ..made import made_line
 
 if TYPE_CHECKING:
-    from .consolidate import Consolidation, Totals
+    from ..consolidate import Consolidation, Totals
 
 
 THOUSAND = 1000.0
@@ -190,7 +190,7 @@ def _payback_range(result) -> int | str | None:
     """Tilbagebetalingsår (opt.–pess.): blank for a case without low and high estimates; one year as a number."""
     if result.scenarios is None:
         return None
-    from .scenarios import payback_range
+    from ..scenarios import payback_range
 
     text = payback_range(result.scenarios)
     return int(text) if text.isdigit() else text
@@ -405,11 +405,11 @@ def iter_summary_layouts(c: "Consolidation", lang: str = "da", in_book: str | No
     yield per_year_layout(c, made)
     yield per_area_layout(c, made)
     if any(r.follow_up is not None for r in c.results):  # the Opfølgning sheet, once a case has realised figures
-        from .layouts.followup import follow_up_layout
+        from .followup import follow_up_layout
 
         yield follow_up_layout(c, made)
     if any(r.scenarios is not None for r in c.results):  # the Følsomhed sheet, once a case has low/high estimates
-        from .layouts.sensitivity import sensitivity_layout
+        from .sensitivity import sensitivity_layout
 
         yield sensitivity_layout(c, made)
     yield findings_layout(c.findings, made, lang, in_book=in_book, file_links=file_links)
