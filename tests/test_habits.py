@@ -171,6 +171,34 @@ def test_consecutive_subrows_exceeding_their_parent_together_are_one_fejl(tmp_pa
     assert found[0].cell in (layout.cell("Heraf løn", 3), layout.cell("Heraf IT", 3))  # 2029
 
 
+@pytest.mark.parametrize("headers", ["numbers", "dates"])
+def test_subrow_amount_that_reads_as_a_year_does_not_split_the_table(tmp_path, headers):
+    # Heraf IT under Varig investering: 0 50 2.012 50 50 50 (1.000 kr.); 2012 is also a year, but a row of amounts
+    # is no header: the table stays whole, Gevinst stays in it. By hand as the base case: 1.200 / 3.300 / 2.100.
+    spec_headers = None if headers == "numbers" else [dt.date(y, 1, 1) for y in YEARS]
+    book = one_case(tmp_path / "heraf_aarstal.xlsx", year_headers=spec_headers, lines=lines_with(
+        "Varig investering", Line("Heraf IT", [0, 50, 2012, 50, 50, 50], SUB)))
+    res = run(book)
+    case = the_case(res, "1")
+    assert_years(case.figures.saving, kilo([0, 300, 600, 800, 800, 800]))
+    assert_totals(case, BASE_INVESTMENT, BASE_SAVING, BASE_NET)
+    assert [f for f in fejl(res) if f[0] != "subrow-exceeds-parent"] == []  # 2.012 > 100: that fejl, at most
+
+
+def test_case_whose_years_cannot_be_read_is_a_fejl_not_left_out(tmp_path):
+    # The header row holds one year and more numbers that are none (2026, 7, 8, …): no year table can be read. The
+    # case is not counted, and says so at its first row label; the other case in the workbook is read as always.
+    bad = CaseSpec(case_nr="2", title="Digital post", year_headers=[2026, 7, 8, 9, 10, 11])
+    book = write_book(tmp_path / "to_cases.xlsx", [("Case 1", [CaseSpec()]), ("Case 2", [bad]),
+                                                    ("Lister", write_lister)])
+    res = run(book)
+    assert_totals(the_case(res, "1"), BASE_INVESTMENT, BASE_SAVING, BASE_NET)
+    found = with_code(res, "table-not-found")
+    assert [(f.sheet, f.severity.value, dict(f.params)) for f in found] == [("Case 2", "fejl", {"case": "2"})]
+    assert found[0].cell == book.layout("2").label_cell("Engangsinvestering")
+    assert [c.case.case_nr for c in res.cases] == ["1"]
+
+
 # --- 2. input rows by other names ----------------------------------------------------------------------------------
 
 ONE_OFF_NAMES = ["Engangsinvestering", "Anlæg", "Implementeringsomkostninger", "Engangsudgift"]

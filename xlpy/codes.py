@@ -243,6 +243,13 @@ CODES: tuple[tuple[str, str, str, str], ...] = (
      "ikke som en case, og tælles ikke med. Er det en case, så giv det et Case nr.",
      "The sheet \u00bb{name}\u00ab has no Case nr. and is named like an overview; it is read as an overview of "
      "the cases, not as a case, and is not counted. If it is a case, give it a Case nr."),
+    ("table-not-found", ERROR,
+     "Arket har casen \u00bb{case}\u00ab, men ingen årstabel, der kan læses: en række med årstal over rækker som "
+     "Engangsinvestering, Driftsudgifter og Gevinst. Casen er ikke talt med. Skriv årstallene (2026, B2026, …) i "
+     "rækken over tabellen, og intet andet tal i den række.",
+     "The sheet holds the case \u00bb{case}\u00ab but no year table that can be read: a row of years above rows "
+     "such as Engangsinvestering, Driftsudgifter and Gevinst. The case is not counted. Put the years (2026, B2026, …) "
+     "in the row above the table, and no other number in that row."),
     ("tables-unclear", ERROR,
      "Arket har {count} årstabeller, som ikke kan fordeles på cases (hver case skal have sit eget Case nr. over "
      "eller ved siden af sin tabel). Arket læses ikke.",

@@ -26,7 +26,7 @@ from .labels import (
 from .model import Case, Row, text_of
 from .numbers import english_reading, kind_name, parse_number_text
 from .readings import settle
-from .regions import EVERYWHERE, Region, Table, Texts, find_tables, header_years, split, text_cells
+from .regions import EVERYWHERE, Region, Table, Texts, find_tables, header_years, split, table_labels, text_cells
 from .read.zipguard import NoValue
 
 Grid = Sequence[Sequence[Any]]
@@ -382,14 +382,34 @@ def _has_values(cells: Sequence[Any], cols: list[int]) -> bool:
     return False
 
 
+def _table_not_found(file: str, sheet: str, grid: Grid, texts: Texts, by_col: dict[int, list[int]],
+                     merges: Merges | None) -> list[Finding]:
+    """A sheet that holds a case — a Case nr. or a title, and rows such as Driftsudgifter and Gevinst under each
+    other — but no year table that can be read: one fejl, so the case is not left out in silence."""
+    rows = next((rows for _, rows in sorted(by_col.items()) if len(rows) >= 2), None)
+    fields_by_col: dict[int, set[str]] = {}  # a case's block: its field labels under each other (Case nr., Titel, …)
+    for _, c, _, norm in texts:
+        if norm in METADATA_BY_ALIAS:
+            fields_by_col.setdefault(c, set()).add(METADATA_BY_ALIAS[norm])
+    if rows is None or not any(len(f) >= 2 and f & {"case_nr", "title"} for f in fields_by_col.values()):
+        return []  # no case block (a table of xlpy's own, such as Ændringer, has these words side by side)
+    case = Case(file=file, sheet=sheet, fields={}, field_cells={}, label_cells={})
+    _Reader(file, sheet, grid, texts, EVERYWHERE, merges).metadata(case, set(), -1)
+    if not case.case_nr and not case.title:
+        return []
+    col = min(c for c, r in by_col.items() if r is rows)
+    return [finding("table-not-found", file, sheet, a1(rows[0], col), case=case.case_nr or case.title)]
+
+
 def parse_sheet(file: str, sheet: str, grid: Grid, hidden: bool = False,
                 merges: Merges | None = None) -> tuple[list[tuple[Case, list[Finding]]], list[Finding]]:
     """Read one sheet: each of its cases with the findings of reading it (none when it is not a case sheet), and
     the findings about the sheet itself."""
     texts = text_cells(grid)
-    tables = find_tables(grid, texts)
+    by_col = table_labels(texts)
+    tables = find_tables(grid, texts, by_col)
     if not tables:
-        return [], []
+        return [], _table_not_found(file, sheet, grid, texts, by_col, merges)
     regions = split(grid, texts, tables)
     if regions is None:
         return [], [finding("tables-unclear", file, sheet, "A1", count=Plain(len(tables)))]

@@ -15,7 +15,8 @@ from functools import lru_cache
 from itertools import compress
 from typing import Any, Sequence
 
-from .labels import COUNTED_HEADER, METADATA_BY_ALIAS, TOTAL_HEADER, _normalise, is_table_label, normalise
+from .labels import (COUNTED_HEADER, METADATA_BY_ALIAS, TOTAL_HEADER, _normalise, is_table_label, normalise,
+                     row_key)
 
 Grid = Sequence[Sequence[Any]]
 Texts = list[tuple[int, int, str, str]]  # (row, column, text, normalised text) of every non-empty text cell
@@ -108,12 +109,20 @@ def header_years(grid: Grid, row: int, label_col: int, right: int = 1 << 30) -> 
     return out
 
 
-def find_tables(grid: Grid, texts: Texts) -> list[Table]:
-    """Every year table on the sheet: a column with at least two row labels, under a header row with years."""
+def table_labels(texts: Texts) -> dict[int, list[int]]:
+    """Column -> the rows of the labels in it that make a table (Engangsinvestering, Gevinst, …)."""
     by_col: dict[int, list[int]] = {}
     for r, c, text, _ in texts:
         if is_table_label(text):  # the same as is_table_key(label_key(text, norm)), in one remembered call
             by_col.setdefault(c, []).append(r)
+    return by_col
+
+
+def find_tables(grid: Grid, texts: Texts, by_col: dict[int, list[int]] | None = None) -> list[Table]:
+    """Every year table on the sheet: a column with at least two row labels, under a header row with years.
+    `by_col`: table_labels(texts), when the caller has it."""
+    if by_col is None:
+        by_col = table_labels(texts)
     tables: list[Table] = []
     for col, rows in sorted(by_col.items()):
         if len(rows) < 2:
@@ -139,13 +148,28 @@ def _labelled_rows(rows: list[int], t: Table) -> int:
     return sum(1 for r in rows if t.first_row <= r <= t.last_row)
 
 
+_AMOUNT_ROWS = ("sub", "companion", "realised")  # rows of amounts that make no table of their own
+
+
 def _is_header(grid: Grid, row: int, label_col: int) -> bool:
+    """A row of years: no label of a row of amounts, and more years than other numbers. A row of amounts can hold a
+    number that reads as a year ("Heraf IT" with 2.012 kr. in 2030); a table split there would lose its rows."""
     if not 0 <= row < len(grid):
         return False
-    label = grid[row][label_col] if label_col < len(grid[row]) else ""
-    if isinstance(label, str) and is_table_label(label):
+    cells = grid[row]
+    label = cells[label_col] if label_col < len(cells) else ""
+    if isinstance(label, str) and (is_table_label(label) or row_key(label) in _AMOUNT_ROWS):
         return False
-    return bool(header_years(grid, row, label_col))
+    years = len(header_years(grid, row, label_col))
+    if not years:
+        return False
+    others = 0  # numbers that are no year, up to the "I alt" column
+    for value in cells[label_col + 1:]:
+        if (value.__class__ is float or value.__class__ is int) and year_of(value) is None:
+            others += 1
+        elif value.__class__ is str and normalise(value) in _END_OF_YEARS:
+            break
+    return years > others
 
 
 def split(grid: Grid, texts: Texts, tables: list[Table]) -> list[Region] | None:
