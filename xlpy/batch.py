@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .collect import add_search, batch_collection, check_many, find_workbooks
+from .collect import add_search, batch_collection, check_many, find_workbooks, without_collection
 from .compute import DEFAULT_RATE
 from .consolidate import Consolidation, consolidate
 from .findings import finding
@@ -33,12 +33,13 @@ def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: in
         if on_files:
             on_files(len(files))
         result = add_search(check_many(files, rate, jobs, progress, thresholds), found)
-        c = consolidate(result, cutoff_year, rate, StressSettings().updated(stress or {}, "flag"))
-        if output is not None:
-            from .xlsx import write_book
+        with without_collection():
+            c = consolidate(result, cutoff_year, rate, StressSettings().updated(stress or {}, "flag"))
+            if output is not None:
+                from .xlsx import write_book
 
-            base = os.path.dirname(os.path.abspath(output))
-            write_book(output, iter_summary_layouts(c, lang, link_base=base), streaming=True)
+                base = os.path.dirname(os.path.abspath(output))
+                write_book(output, iter_summary_layouts(c, lang, link_base=base), streaming=True)
         return c
 
 
