@@ -11,7 +11,7 @@ import pytest
 from compare import Ignore, book_view
 from conftest import SAMPLES
 from xlpy.batch import consolidate_files, consolidate_in_place
-from xlpy.labels import SUMMARY_SHEETS
+from xlpy.sheet.labels import SUMMARY_SHEETS
 from xlpy.pipeline import compute
 from xlpy.read.workbook import read_workbook
 

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlpy.compute import _round, yearly
-from xlpy.labels import DEFAULT_LISTS, METADATA, ROWS, is_table_key, is_table_label, row_key
-from xlpy.model import Case, Row
-from xlpy.regions import text_cells, year_of
+from xlpy.sheet.labels import DEFAULT_LISTS, METADATA, ROWS, is_table_key, is_table_label, row_key
+from xlpy.sheet.model import Case, Row
+from xlpy.sheet.regions import text_cells, year_of
 from xlpy.validate import validate_computed, validate_metadata
 from xlpy.read.zipguard import NO_VALUE
 
@@ -63,7 +63,7 @@ def test_is_table_label_is_is_table_key_of_row_key() -> None:
 
 
 def _text_cells_plainly(grid: list[list]) -> list:
-    from xlpy.labels import normalise
+    from xlpy.sheet.labels import normalise
 
     return [(r, c, v, normalise(v)) for r, row in enumerate(grid) for c, v in enumerate(row)
             if v.__class__ is str and v]

@@ -21,7 +21,7 @@ from hypothesis import strategies as st  # noqa: E402
 from conftest import IN_CI, SAMPLES, require  # noqa: E402
 from xlpy.excel import functions as F  # noqa: E402
 from xlpy.findings import Severity  # noqa: E402
-from xlpy.labels import UNITS  # noqa: E402
+from xlpy.sheet.labels import UNITS  # noqa: E402
 from xlpy.pipeline import check_sheets  # noqa: E402
 from xlpy.read.workbook import Sheet, read_workbook  # noqa: E402
 

@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from xlpy.labels import row_key, unit_in_text, unit_of_field
-from xlpy.model import parse_period
-from xlpy.regions import year_of
+from xlpy.sheet.labels import row_key, unit_in_text, unit_of_field
+from xlpy.sheet.model import parse_period
+from xlpy.sheet.regions import year_of
 
 
 @pytest.mark.parametrize("label, key", [

@@ -3,7 +3,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from xlpy.numbers import grouped, parse_number_text, plain
+from xlpy.sheet.numbers import grouped, parse_number_text, plain
 
 
 @pytest.mark.parametrize("text, kind, value, notation", [

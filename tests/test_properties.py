@@ -1,4 +1,4 @@
-"""Properties of the computation (xlpy.compute.compute_case), for any case: built directly as xlpy.model.Case/Row,
+"""Properties of the computation (xlpy.compute.compute_case), for any case: built directly as xlpy.sheet.model.Case/Row,
 with amounts as a sheet holds them (non-negative, whole or half units)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import math
 from hypothesis import given, settings, strategies as st
 
 from xlpy.compute import compute_case
-from xlpy.labels import UNITS
-from xlpy.model import Case, Row
+from xlpy.sheet.labels import UNITS
+from xlpy.sheet.model import Case, Row
 
 AMOUNT = st.integers(min_value=0, max_value=2_000_000).map(lambda n: n / 2)  # 0, 0.5, 1, ... 1.000.000
 

@@ -24,7 +24,7 @@ from xlpy.cli import main
 from xlpy.layouts import measure
 from xlpy.layouts.deck import deck_layout
 from xlpy.layouts.slides import LINE, Chart, Page, Table, Text, wrapped
-from xlpy.numbers import grouped
+from xlpy.sheet.numbers import grouped
 from xlpy.write.deck import TemplateError, write_deck
 from xlpy.xlsx import write_book
 

@@ -109,13 +109,13 @@ def test_compute_json(edit, tmp_path):
     assert d["switching_value"] == round(2370 / 3450, 4)
 
 
-# --- properties: cases built directly (xlpy.model), figures the tests compare against worked out by plain sums ------
+# --- properties: cases built directly (xlpy.sheet.model), figures the tests compare against worked out by plain sums ------
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from conftest import IN_CI  # noqa: E402
 from xlpy.compute import compute_case  # noqa: E402
-from xlpy.model import Case, Row  # noqa: E402
+from xlpy.sheet.model import Case, Row  # noqa: E402
 from xlpy.scenarios import gains_scaled, scenarios  # noqa: E402
 
 AMOUNT = st.integers(min_value=0, max_value=20_000)  # 1.000 kr., whole units as a sheet holds them

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from conftest import SAMPLES, require
 from xlpy.batch import consolidate_files
 from xlpy.layouts import measure
-from xlpy.numbers import grouped
+from xlpy.sheet.numbers import grouped
 from xlpy.layouts.fit import CELL_MARGIN, FILTER_BUTTON, LINE_HEIGHT
 from xlpy.layouts.summary import OVERVIEW_COLUMNS
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Sequence
 
 from .findings import Finding, Plain, finding
-from .labels import ASSUMPTIONS_SHEET, normalise
-from .numbers import parse_number_text
+from .sheet.labels import ASSUMPTIONS_SHEET, normalise
+from .sheet.numbers import parse_number_text
 
 SHEET = ASSUMPTIONS_SHEET
 Grid = Sequence[Sequence[Any]]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from .cells import a1, column_letter
-from .labels import (
+from .sheet.labels import (
     DEFAULT_LISTS, DEFAULT_UNIT, GUIDE_SHEET, LISTS_SHEET, METADATA, REALISABILITY_STEPS, UNITS, row_label,
 )
 from .layout import Formula, SheetLayout, Validation

@@ -15,7 +15,7 @@ from typing import Sequence
 
 from .compute import DEFAULT_RATE, running_sum
 from .findings import Finding, Severity
-from .labels import normalise
+from .sheet.labels import normalise
 from .pipeline import CaseResult, Result
 from .stress import StressSettings
 
@@ -252,7 +252,7 @@ def consolidate(result: Result, cutoff_year: int | None = None, rate: float = DE
 
 
 def key_figures_json(c: Consolidation, lang: str = "da") -> dict:
-    from .numbers import as_json_number
+    from .sheet.numbers import as_json_number
 
     def figures(k: KeyFigures) -> dict:
         return {"cases": k.cases, "period": [k.first_year, k.last_year] if k.first_year else None, "areas": k.areas,

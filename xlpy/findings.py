@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Iterable
 
-from .numbers import grouped, plain
+from .sheet.numbers import grouped, plain
 
 
 class Severity(str, Enum):

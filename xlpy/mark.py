@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .findings import Finding, Severity, finding
-from .labels import FINDINGS_SHEET
+from .sheet.labels import FINDINGS_SHEET
 from .made import made_line
 from .package import Package, PackageError
 from .read.workbook import sniff

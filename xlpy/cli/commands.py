@@ -49,7 +49,7 @@ def cmd_validate(args) -> int:
 def cmd_compute(args) -> int:
     from ..findings import has_errors
     from ..collect import check_inputs
-    from ..numbers import grouped
+    from ..sheet.numbers import grouped
 
     result = check_inputs(args.files, args.rate, thresholds=thresholds(args))
     if args.format == "json":

@@ -75,7 +75,7 @@ class progress:
 def print_consolidation(c, args, console, written: bool) -> None:
     from rich.table import Table
 
-    from ..numbers import grouped
+    from ..sheet.numbers import grouped
 
     lang = args.lang
     text = TEXTS[lang]
@@ -109,7 +109,7 @@ def print_consolidation(c, args, console, written: bool) -> None:
             console.print(text["more_findings"].format(n=len(serious) - len(shown)))
     where = args.inputs[0] if args.in_place else args.output
     if where:
-        from ..labels import FINDINGS_SHEET, FOLLOW_UP_SHEET, SENSITIVITY_SHEET, SUMMARY_SHEETS
+        from ..sheet.labels import FINDINGS_SHEET, FOLLOW_UP_SHEET, SENSITIVITY_SHEET, SUMMARY_SHEETS
 
         sheets = [n for n in SUMMARY_SHEETS if n != FINDINGS_SHEET]
         if any(r.follow_up is not None for r in c.results):

@@ -24,7 +24,7 @@ import re
 from typing import Any, Sequence
 
 from ..cells import a1
-from ..labels import normalise
+from ..sheet.labels import normalise
 from ..layout import case_nr_value
 from ..findings import Finding
 from ..pipeline import Result

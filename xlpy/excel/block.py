@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from ..cells import a1, split_a1
-from ..labels import normalise
+from ..sheet.labels import normalise
 from ..pipeline import CaseResult
 from .host import _alert, _cell, _check, _find_label, _sheet, button
 

@@ -14,7 +14,7 @@ import os
 from typing import Any
 
 from ..compute import DEFAULT_RATE
-from ..labels import MARKS_SHEET, SUMMARY_SHEETS
+from ..sheet.labels import MARKS_SHEET, SUMMARY_SHEETS
 from ..layouts.changes import CHANGES_SHEET, changes_layout, summary_line
 from ..made import made_line
 from ..pipeline import Result, check_sheets

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ..labels import MARKS_SHEET, SUMMARY_SHEETS
+from ..sheet.labels import MARKS_SHEET, SUMMARY_SHEETS
 from ..pipeline import Result
 from .host import _alert, _check, _find_label, button, read_sheets
 from . import book_folder as _folder

@@ -29,9 +29,9 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from ..compute import DEFAULT_RATE, Figures, compute_case, payback_year
-from ..labels import DEFAULT_UNIT, UNITS
-from ..model import Case, Row
-from ..numbers import parse_number_text
+from ..sheet.labels import DEFAULT_UNIT, UNITS
+from ..sheet.model import Case, Row
+from ..sheet.numbers import parse_number_text
 
 try:
     import xlwings as xw
@@ -117,7 +117,7 @@ def _amounts(value: Any, what: str) -> tuple[list[float], bool]:
 
 
 def _years(value: Any) -> list[int]:
-    from ..regions import year_of
+    from ..sheet.regions import year_of
 
     cells, _ = _cells(value, "År")
     years = []
@@ -132,7 +132,7 @@ def _years(value: Any) -> list[int]:
 def _unit(enhed: Any) -> str:
     if enhed is None or (isinstance(enhed, str) and not enhed.strip()):
         return DEFAULT_UNIT
-    from ..labels import unit_of_field
+    from ..sheet.labels import unit_of_field
 
     unit = unit_of_field(enhed)
     if unit not in UNITS:

@@ -9,7 +9,7 @@ import os
 from typing import Any, Callable, Sequence
 
 from ..findings import Finding
-from ..labels import MARKS_SHEET, SUMMARY_SHEETS, normalise
+from ..sheet.labels import MARKS_SHEET, SUMMARY_SHEETS, normalise
 from ..pipeline import CaseResult, check_sheets
 from ..read.workbook import Sheet
 from .render import render

@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ..labels import METADATA
+from ..sheet.labels import METADATA
 from ..layout import SheetLayout, case_nr_value
-from ..numbers import grouped
+from ..sheet.numbers import grouped
 from ..portfolio.diff import ADDED, AMOUNT, COUNTED, FIELD, REMOVED, UNIT, CaseChange, Change, Comparison
 
 CHANGES_SHEET = "Ændringer"

@@ -7,7 +7,7 @@ import os
 from typing import Sequence
 
 from ..findings import Finding
-from ..labels import FINDINGS_SHEET
+from ..sheet.labels import FINDINGS_SHEET
 from ..layout import SheetLayout
 
 FINDINGS_HEADERS = {

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from ..layout import STYLES, Formula, SheetLayout
-from ..numbers import grouped, plain
+from ..sheet.numbers import grouped, plain
 from . import measure
 
 LINE_HEIGHT = 15.0  # points per line of 11-point text (Excel's default row holds one)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..cells import a1
 from ..followup import FollowUpTotals, Thresholds, current_year
-from ..labels import FOLLOW_UP_SHEET
+from ..sheet.labels import FOLLOW_UP_SHEET
 from ..layout import Chart, Formula, IconSet, SheetLayout, case_nr_value
 
 if TYPE_CHECKING:

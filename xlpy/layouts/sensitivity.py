@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..cells import a1, column_letter
-from ..labels import SENSITIVITY_SHEET
+from ..sheet.labels import SENSITIVITY_SHEET
 from ..layout import Chart, Formula, SheetLayout, case_nr_value
 from ..scenarios import payback_range
 from ..stress import percent_text, portfolio_scenarios, stress_tests

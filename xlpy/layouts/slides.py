@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..numbers import grouped
+from ..sheet.numbers import grouped
 from . import measure
 
 LINE = 1.2  # line height, in font sizes

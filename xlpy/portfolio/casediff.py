@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..cells import a1
-from ..labels import INPUT_KEYS, METADATA, unit_in_text
-from ..model import Case, Row
-from ..numbers import as_json_number
+from ..sheet.labels import INPUT_KEYS, METADATA, unit_in_text
+from ..sheet.model import Case, Row
+from ..sheet.numbers import as_json_number
 
 # kinds of change: a metadata field, the unit, an amount (row, year), whether a row is counted in the case's result
 FIELD, UNIT, AMOUNT, COUNTED = "field", "unit", "amount", "counted"

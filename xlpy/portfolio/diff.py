@@ -28,9 +28,9 @@ from typing import Any, Callable, Sequence
 from ..compute import DEFAULT_RATE
 from ..consolidate import Consolidation, consolidate
 from ..findings import Finding
-from ..labels import normalise
-from ..model import Case
-from ..numbers import as_json_number
+from ..sheet.labels import normalise
+from ..sheet.model import Case
+from ..sheet.numbers import as_json_number
 from ..pipeline import CaseResult, Result
 from .casediff import AMOUNT, COUNTED, FIELD, UNIT, Change, compare_cases, row_id
 from .findingdiff import finding_changes

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from ..cells import split_a1
 from ..findings import Finding
-from ..labels import normalise
-from ..model import Case
+from ..sheet.labels import normalise
+from ..sheet.model import Case
 from ..pipeline import CaseResult
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from .cells import a1
+from ..cells import a1
 from .labels import DEFAULT_UNIT, UNITS, metadata_label, row_label, split_values
 
 

@@ -16,8 +16,8 @@ import re
 from bisect import bisect_left
 from typing import Any, Sequence
 
-from .cells import a1
-from .findings import Finding, Plain, finding
+from ..cells import a1
+from ..findings import Finding, Plain, finding
 from .labels import (
     COUNTED_HEADER, COST_KEYS, DEFAULT_UNIT, METADATA_BY_ALIAS, NOT_CASE_SHEETS,
     NOT_COUNTED, TOTAL_HEADER, is_table_key, is_table_label, metadata_label, normalise, row_key, row_label,
@@ -27,7 +27,7 @@ from .model import Case, Row, text_of
 from .numbers import english_reading, kind_name, parse_number_text
 from .readings import settle
 from .regions import EVERYWHERE, Region, Table, Texts, find_tables, header_years, split, table_labels, text_cells
-from .read.zipguard import NoValue
+from ..read.zipguard import NoValue
 
 Grid = Sequence[Sequence[Any]]
 Merges = Sequence[tuple[tuple[int, int], tuple[int, int]]]  # ((row, col), (row, col)) of merged ranges, 0-based

@@ -14,7 +14,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Callable, Sequence
 
-from .cells import a1
+from ..cells import a1
 from .model import Case, Row
 
 Add = Callable[..., None]  # add(code, cell, **params)
