@@ -10,7 +10,7 @@ import struct
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlpy.compute import _round, yearly
+from xlpy.figures.compute import _round, yearly
 from xlpy.sheet.labels import DEFAULT_LISTS, METADATA, ROWS, is_table_key, is_table_label, row_key
 from xlpy.sheet.model import Case, Row
 from xlpy.sheet.regions import text_cells, year_of

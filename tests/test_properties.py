@@ -1,5 +1,5 @@
-"""Properties of the computation (xlpy.compute.compute_case), for any case: built directly as xlpy.sheet.model.Case/Row,
-with amounts as a sheet holds them (non-negative, whole or half units)."""
+"""Properties of the computation (xlpy.figures.compute.compute_case), for any case: built directly as
+xlpy.sheet.model.Case/Row, with amounts as a sheet holds them (non-negative, whole or half units)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 
 from hypothesis import given, settings, strategies as st
 
-from xlpy.compute import compute_case
+from xlpy.figures.compute import compute_case
 from xlpy.sheet.labels import UNITS
 from xlpy.sheet.model import Case, Row
 

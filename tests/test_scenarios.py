@@ -114,9 +114,9 @@ def test_compute_json(edit, tmp_path):
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from conftest import IN_CI  # noqa: E402
-from xlpy.compute import compute_case  # noqa: E402
+from xlpy.figures.compute import compute_case  # noqa: E402
 from xlpy.sheet.model import Case, Row  # noqa: E402
-from xlpy.scenarios import gains_scaled, scenarios  # noqa: E402
+from xlpy.figures.scenarios import gains_scaled, scenarios  # noqa: E402
 
 AMOUNT = st.integers(min_value=0, max_value=20_000)  # 1.000 kr., whole units as a sheet holds them
 PROPERTY = settings(max_examples=150, deadline=None, derandomize=IN_CI, database=None)

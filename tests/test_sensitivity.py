@@ -6,7 +6,7 @@ investment as "2.000-8.000" and computes with 4.000: its Usikkerhed rows hold la
 
 import pytest
 
-from xlpy.stress import StressSettings, stress_tests
+from xlpy.figures.stress import StressSettings, stress_tests
 
 S = "Velfærdsteknologi"
 

@@ -8,7 +8,7 @@
 
 __version__ = "0.1.0"
 
-from .compute import DEFAULT_RATE, Figures
+from .figures.compute import DEFAULT_RATE, Figures
 from .findings import REGISTRY, Finding, Severity
 from .sheet.model import Case
 from .pipeline import CaseResult, Result, cases_frame, check_files, compute, validate

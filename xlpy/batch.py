@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .collect import add_search, batch_collection, check_many, find_workbooks, without_collection
-from .compute import DEFAULT_RATE
+from .figures.compute import DEFAULT_RATE
 from .consolidate import Consolidation, consolidate
 from .findings import finding
 from .pipeline import check_files
-from .followup import Thresholds
-from .stress import StressSettings
+from .figures.followup import Thresholds
+from .figures.stress import StressSettings
 from .layouts.summary import iter_summary_layouts, summary_layouts
 
 
@@ -60,7 +60,7 @@ def consolidate_in_place(path: str, cutoff_year: int | None = None, rate: float 
     make, a file that cannot be edited) and the file is as it was."""
     from .inplace import replace_sheets
     from .package import PackageError
-    from .assumptions import read_assumptions
+    from .figures.assumptions import read_assumptions
     from .read.workbook import sniff
 
     result = check_files([path], rate, thresholds=thresholds)

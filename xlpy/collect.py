@@ -8,8 +8,8 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, Sequence
 
-from .compute import DEFAULT_RATE
-from .followup import Thresholds
+from .figures.compute import DEFAULT_RATE
+from .figures.followup import Thresholds
 from .findings import Finding, finding
 from .pipeline import CaseResult, Result, check_files
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .compute import DEFAULT_RATE, running_sum
+from .figures.compute import DEFAULT_RATE, running_sum
 from .findings import Finding, Severity
 from .sheet.labels import normalise
 from .pipeline import CaseResult, Result
-from .stress import StressSettings
+from .figures.stress import StressSettings
 
 NO_AREA = "(uden område)"
 NO_CATEGORY = "(uden kategori)"
@@ -272,10 +272,10 @@ def key_figures_json(c: Consolidation, lang: str = "da") -> dict:
     out["cases_listed"] = len(c.results)
     out["left_out"] = c.left_out_counts()
     out["incomplete"] = sum(1 for r in c.results if c.counted(r) and not r.figures.complete)
-    from .followup import follow_up_json
+    from .figures.followup import follow_up_json
 
     out["follow_up"] = follow_up_json(c.results, c.counted, primary_area)
-    from .stress import portfolio_scenarios, stress_json
+    from .figures.stress import portfolio_scenarios, stress_json
 
     counted = [r for r in c.results if c.counted(r)]
     out["scenarios"] = {p.name: p.to_dict() for p in portfolio_scenarios(counted)}

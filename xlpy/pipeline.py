@@ -7,16 +7,16 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from .compute import DEFAULT_RATE, Figures, compute_case
+from .figures.compute import DEFAULT_RATE, Figures, compute_case
 from .findings import Finding, finding
-from .followup import FollowUp, Thresholds, follow_up, validate_follow_up
+from .figures.followup import FollowUp, Thresholds, follow_up, validate_follow_up
 from .sheet.labels import LISTS_SHEET, normalise
 from .sheet.model import Case
 from .sheet.numbers import as_json_number
 from .sheet.lister import parse_lists, parse_thresholds
 from .sheet.parse import is_case_sheet_name, parse_sheet
 from .read.workbook import Sheet, read_workbook
-from .scenarios import Scenarios, plain_dict, scenarios, validate_companions
+from .figures.scenarios import Scenarios, plain_dict, scenarios, validate_companions
 from .validate import duplicate_case_numbers, validate_case
 
 

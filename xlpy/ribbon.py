@@ -162,7 +162,7 @@ def config_rows(interpreter: str | None) -> tuple[str, list[tuple[str, object]],
 def write_sheets(path: Path, interpreter: str | None = None) -> None:
     """Step 1: the template sheets, the stress tests' Forudsætninger (their defaults, for the finance department to
     change), then xlwings' settings sheet (keys in column A, values in B)."""
-    from .assumptions import assumptions_sheet
+    from .figures.assumptions import assumptions_sheet
     from .casesheet import template_sheets
     from .layout import SheetLayout
     from .xlsx import write_book

@@ -8,7 +8,7 @@ import re
 import sys
 from typing import Sequence
 
-from ..compute import DEFAULT_RATE
+from ..figures.compute import DEFAULT_RATE
 from .texts import EXIT_USAGE, TEXTS
 
 LANGS = ("da", "en")
@@ -74,7 +74,7 @@ def _share_type(lang: str):
 def thresholds(args):
     """The follow-up light's thresholds from --green-from/--yellow-from (None: the workbook's Lister sheet or the
     defaults decide)."""
-    from ..followup import GREEN, YELLOW, Thresholds
+    from ..figures.followup import GREEN, YELLOW, Thresholds
 
     green, yellow = getattr(args, "green_from", None), getattr(args, "yellow_from", None)
     if green is None and yellow is None:
@@ -94,7 +94,7 @@ def _stress_type(lang: str, name: str):
     """--stress-*: the values a Forudsætninger sheet takes (assumptions.setting_value): "2", "75 %", "0,25", "1"."""
 
     def setting(text: str):
-        from ..assumptions import setting_value
+        from ..figures.assumptions import setting_value
 
         value = setting_value(name, text)
         if value is None:
@@ -106,7 +106,7 @@ def _stress_type(lang: str, name: str):
 
 def stress_settings(args):
     """The stress tests' settings: the flags given (None for none, so a Forudsætninger sheet can decide)."""
-    from ..stress import SETTING_NAMES
+    from ..figures.stress import SETTING_NAMES
 
     return {name: getattr(args, f"stress_{name}") for name in SETTING_NAMES
             if getattr(args, f"stress_{name}", None) is not None}

@@ -47,8 +47,8 @@ KEPT_ON_NEW_CASE = ("committee", "area", "category", "type", "period", "municipa
 
 def _stress_settings(book: Any, sheets: Sequence[Sheet] | None = None) -> tuple[Any, list[Finding]]:
     """The stress tests' settings from this workbook's "Forudsætninger" sheet (the defaults without one)."""
-    from ..assumptions import SHEET, find_sheet, parse_assumptions
-    from ..stress import StressSettings
+    from ..figures.assumptions import SHEET, find_sheet, parse_assumptions
+    from ..figures.stress import StressSettings
 
     found = find_sheet(sheets) if sheets is not None else None
     if found is None and sheets is None:
@@ -62,7 +62,7 @@ def _stress_settings(book: Any, sheets: Sequence[Sheet] | None = None) -> tuple[
 
 def _render_summary(book: Any, result: Result, cutoff_year: int | None, in_book: str | None,
                     sheets: Sequence[Sheet] | None = None) -> Any:
-    from ..compute import DEFAULT_RATE
+    from ..figures.compute import DEFAULT_RATE
     from ..consolidate import consolidate
     from ..layouts.summary import summary_layouts
 

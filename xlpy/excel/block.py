@@ -26,7 +26,7 @@ def _block_values(r: CaseResult, rate: float) -> list[list[Any]]:
     optimistic period net and the payback years' range (blank otherwise, so an earlier run's figures do not stay);
     the switching value in per cent (a number, so the block keeps one number format)."""
     from ..made import now
-    from ..scenarios import payback_range, switching_value
+    from ..figures.scenarios import payback_range, switching_value
 
     f, unit, s = r.figures, r.case.factor, r.scenarios
     label = {1: "kr.", 1000: "1.000 kr.", 1_000_000: "mio. kr."}.get(unit, "kr.")
@@ -60,7 +60,7 @@ def compute(book: Any, rate: float | None = None) -> list[CaseResult]:
     Per case sheet that is two actions (the block's values, one number format for its amounts), plus one write per
     rectangle of empty computed cells, which only a sheet whose computed rows were left empty has (Excel sends a
     formula's result as its value, so the template's rows are never empty)."""
-    from ..compute import DEFAULT_RATE
+    from ..figures.compute import DEFAULT_RATE
 
     rate = DEFAULT_RATE if rate is None else rate
     results, findings, sheets = _check(book, rate)

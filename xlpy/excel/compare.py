@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ..compute import DEFAULT_RATE
+from ..figures.compute import DEFAULT_RATE
 from ..sheet.labels import MARKS_SHEET, SUMMARY_SHEETS
 from ..layouts.changes import CHANGES_SHEET, changes_layout, summary_line
 from ..made import made_line

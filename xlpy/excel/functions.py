@@ -8,10 +8,10 @@
     =XLPY_FULD_INDFASNING(besparelse; [enhed])               the highest yearly saving
     =XLPY_FEJL(område)                                       the number of fejl Validér finds in a case table
 
-Each is a thin wrapper: the ranges become a Case, and xlpy.compute (or, for XLPY_FEJL, the pipeline the batch and
-Validér run) does the arithmetic, so a formula gives exactly the figure Beregn and `xlpy consolidate` give. Amounts
-are in the sheet's unit ([enhed], default 1.000 kr.) and come back in it; the unit matters only for rounding, which,
-as in the batch, is to whole øre.
+Each is a thin wrapper: the ranges become a Case, and xlpy.figures.compute (or, for XLPY_FEJL, the pipeline the
+batch and Validér run) does the arithmetic, so a formula gives exactly the figure Beregn and `xlpy consolidate`
+give. Amounts are in the sheet's unit ([enhed], default 1.000 kr.) and come back in it; the unit matters only for
+rounding, which, as in the batch, is to whole øre.
 
 Where a figure is "–" (no investment: no kr. igen and no payback year) the cell is left empty: the function returns
 None, which xlwings writes as an empty string on every host. (Excel's #N/A would be the other choice, but classic
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from ..compute import DEFAULT_RATE, Figures, compute_case, payback_year
+from ..figures.compute import DEFAULT_RATE, Figures, compute_case, payback_year
 from ..sheet.labels import DEFAULT_UNIT, UNITS
 from ..sheet.model import Case, Row
 from ..sheet.numbers import parse_number_text

@@ -67,7 +67,7 @@ def read_sheets(book: Any, skip: Sequence[str] = ()) -> list[Sheet]:
 
 
 def _check(book: Any, rate: float | None = None) -> tuple[list[CaseResult], list[Finding], list[Sheet]]:
-    from ..compute import DEFAULT_RATE
+    from ..figures.compute import DEFAULT_RATE
 
     sheets = read_sheets(book, skip=(*SUMMARY_SHEETS, MARKS_SHEET))
     results, findings = check_sheets(book.name, sheets, DEFAULT_RATE if rate is None else rate)

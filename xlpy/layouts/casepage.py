@@ -90,8 +90,8 @@ def uncertainty_line(result: "CaseResult") -> str | None:
     s = result.scenarios
     if s is None:
         return None
-    from ..scenarios import payback_range
-    from ..stress import percent_text
+    from ..figures.scenarios import payback_range
+    from ..figures.stress import percent_text
 
     share = DASH if s.switching_value is None else percent_text(s.switching_value)
     return (f"Usikkerhed (lav og høj skøn), samlet effektivisering: pessimistisk {thousands(s.pessimistic.period_net)}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..cells import a1
-from ..followup import FollowUpTotals, Thresholds, current_year
+from ..figures.followup import FollowUpTotals, Thresholds, current_year
 from ..sheet.labels import FOLLOW_UP_SHEET
 from ..layout import Chart, Formula, IconSet, SheetLayout, case_nr_value
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from ..cells import a1, column_letter
 from ..sheet.labels import SENSITIVITY_SHEET
 from ..layout import Chart, Formula, SheetLayout, case_nr_value
-from ..scenarios import payback_range
-from ..stress import percent_text, portfolio_scenarios, stress_tests
+from ..figures.scenarios import payback_range
+from ..figures.stress import percent_text, portfolio_scenarios, stress_tests
 
 if TYPE_CHECKING:
     from ..consolidate import Consolidation

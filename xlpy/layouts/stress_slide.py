@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..stress import percent_text, portfolio_scenarios, stress_tests
+from ..figures.stress import percent_text, portfolio_scenarios, stress_tests
 from .slides import DASH, MUTED, Box, Cell, Page, Para, Slide, Table, Text, column_widths, fit_title, millions, \
     ratio, row_heights, text_height, wrapped
 

@@ -190,7 +190,7 @@ def _payback_range(result) -> int | str | None:
     """Tilbagebetalingsår (opt.–pess.): blank for a case without low and high estimates; one year as a number."""
     if result.scenarios is None:
         return None
-    from ..scenarios import payback_range
+    from ..figures.scenarios import payback_range
 
     text = payback_range(result.scenarios)
     return int(text) if text.isdigit() else text

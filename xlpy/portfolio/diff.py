@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ..compute import DEFAULT_RATE
+from ..figures.compute import DEFAULT_RATE
 from ..consolidate import Consolidation, consolidate
 from ..findings import Finding
 from ..sheet.labels import normalise

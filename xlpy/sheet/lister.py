@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ..followup import GREEN, YELLOW, Thresholds
+from ..figures.followup import GREEN, YELLOW, Thresholds
 from .labels import DEFAULT_LISTS, LIST_FIELDS, METADATA_BY_ALIAS, normalise
 from .model import text_of
 from .numbers import parse_number_text

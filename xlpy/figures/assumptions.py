@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
-from .findings import Finding, Plain, finding
-from .sheet.labels import ASSUMPTIONS_SHEET, normalise
-from .sheet.numbers import parse_number_text
+from ..findings import Finding, Plain, finding
+from ..sheet.labels import ASSUMPTIONS_SHEET, normalise
+from ..sheet.numbers import parse_number_text
 
 SHEET = ASSUMPTIONS_SHEET
 Grid = Sequence[Sequence[Any]]
 
 if TYPE_CHECKING:
-    from .layout import SheetLayout
+    from ..layout import SheetLayout
 
 LABELS = {
     "delay_years": ("Gevinster forsinket", "Forsinkelse af gevinster", "Gevinster forsinket med", "Forsinkelse"),
@@ -69,7 +69,7 @@ def setting_value(name: str, value: Any) -> float | int | None:
 
 def parse_assumptions(grid: Grid, file: str = "", sheet: str = SHEET) -> tuple[dict[str, Any], list[Finding]]:
     """The settings found on the sheet (the first of each), and an advarsel per value that cannot be used."""
-    from .cells import a1
+    from ..cells import a1
 
     found: dict[str, Any] = {}
     findings: list[Finding] = []
@@ -115,7 +115,7 @@ def read_assumptions(path: str, file: str | None = None) -> tuple[dict[str, Any]
 def assumptions_sheet() -> "SheetLayout":
     """The Forudsætninger sheet of the ribbon workbook, holding the defaults: the finance department changes a value
     and Opdatér overblik / Hent afdelinger use it."""
-    from .layout import SheetLayout
+    from ..layout import SheetLayout
     from .stress import StressSettings
 
     d = StressSettings()

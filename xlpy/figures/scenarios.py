@@ -14,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
-from .cells import a1
+from ..cells import a1
 from .compute import DEFAULT_RATE, Figures, compute_case
-from .findings import Finding, Plain, finding
-from .sheet.labels import companion_base, companion_side, normalise
-from .sheet.model import Case, Row
-from .sheet.numbers import as_json_number
+from ..findings import Finding, Plain, finding
+from ..sheet.labels import companion_base, companion_side, normalise
+from ..sheet.model import Case, Row
+from ..sheet.numbers import as_json_number
 
 SCENARIOS = ("pessimistic", "base", "optimistic", "expected")
 Estimates = dict[int, tuple[list[float | None], list[float | None]]]  # id(input row) -> (low, high) by year
@@ -83,7 +83,7 @@ def validate_companions(case: Case) -> list[Finding]:
 
 
 def _base_text(label: str) -> str:
-    from .sheet.labels import _COMPANION  # noqa: PLC0415
+    from ..sheet.labels import _COMPANION  # noqa: PLC0415
 
     return _COMPANION.sub("", label).rstrip(" ,-\u2013") or label
 

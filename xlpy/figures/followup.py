@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .cells import a1
+from ..cells import a1
 from .compute import Figures
-from .findings import finding
-from .sheet.labels import normalise
-from .sheet.model import Case, text_of
+from ..findings import finding
+from ..sheet.labels import normalise
+from ..sheet.model import Case, text_of
 
 GREEN, YELLOW = 0.9, 0.6  # default thresholds of the light
 LIGHTS = ("grøn", "gul", "rød")
@@ -50,7 +50,7 @@ class FollowUp:
         return round(self.realised_saving - self.expected_saving, 2)
 
     def to_dict(self) -> dict[str, Any]:
-        from .sheet.numbers import as_json_number
+        from ..sheet.numbers import as_json_number
 
         return {"year": self.year,
                 "expected_saving_to_date": as_json_number(self.expected_saving),
@@ -123,7 +123,7 @@ def follow_up(case: Case, figures: Figures, thresholds: Thresholds = Thresholds(
 
 def current_year() -> int:
     """This year; SOURCE_DATE_EPOCH (repeatable runs and tests) decides when it is set (made.now)."""
-    from .made import now
+    from ..made import now
 
     return now().year
 
@@ -196,7 +196,7 @@ class FollowUpTotals:
         return self.realised_saving / self.expected_saving if self.expected_saving > 0 else None
 
     def to_dict(self, thresholds: Thresholds = Thresholds()) -> dict[str, Any]:
-        from .sheet.numbers import as_json_number
+        from ..sheet.numbers import as_json_number
 
         rate = self.realisation_rate
         return {"cases": self.cases,

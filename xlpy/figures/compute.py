@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from .sheet.model import Case
+from ..sheet.model import Case
 
 DEFAULT_RATE = 0.035  # the Ministry of Finance's discount rate for years 0–35 (since 2021)
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Sequence
 
 from .compute import DEFAULT_RATE, Figures, compute_case, npv
-from .sheet.model import Case, Row
-from .sheet.numbers import as_json_number
+from ..sheet.model import Case, Row
+from ..sheet.numbers import as_json_number
 from .scenarios import SCENARIOS
 
 
