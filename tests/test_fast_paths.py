@@ -14,7 +14,7 @@ from xlpy.figures.compute import _round, yearly
 from xlpy.sheet.labels import DEFAULT_LISTS, METADATA, ROWS, is_table_key, is_table_label, row_key
 from xlpy.sheet.model import Case, Row
 from xlpy.sheet.regions import text_cells, year_of
-from xlpy.validate import validate_computed, validate_metadata
+from xlpy.check.validate import validate_computed, validate_metadata
 from xlpy.read.zipguard import NO_VALUE
 
 

@@ -17,7 +17,7 @@ from .sheet.lister import parse_lists, parse_thresholds
 from .sheet.parse import is_case_sheet_name, parse_sheet
 from .read.workbook import Sheet, read_workbook
 from .figures.scenarios import Scenarios, plain_dict, scenarios, validate_companions
-from .validate import duplicate_case_numbers, validate_case
+from .check.validate import duplicate_case_numbers, validate_case
 
 
 @dataclass(slots=True)

@@ -11,13 +11,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
-from .cells import a1
-from .findings import Finding, Plain, finding
-from .sheet.labels import (DEFAULT_UNIT, LIST_FIELDS, REALISABILITY_STEPS, REQUIRED, UNITS, metadata_label, normalise,
+from ..cells import a1
+from ..findings import Finding, Plain, finding
+from ..sheet.labels import (DEFAULT_UNIT, LIST_FIELDS, REALISABILITY_STEPS, REQUIRED, UNITS, metadata_label, normalise,
                      split_values)
-from .sheet.model import Case, Row, parse_period, text_of
-from .sheet.numbers import parse_number_text
-from .sheet.readings import decimals, input_step, sums, tolerance
+from ..sheet.model import Case, Row, parse_period, text_of
+from ..sheet.numbers import parse_number_text
+from ..sheet.readings import decimals, input_step, sums, tolerance
 
 EXACT = 1e-6
 
