@@ -56,7 +56,7 @@ print(time.perf_counter() - t)
     "xlpy": """
 import sys, time
 t = time.perf_counter()
-from xlpy.batch import consolidate_files
+from xlpy.portfolio.batch import consolidate_files
 consolidate_files([sys.argv[1]], sys.argv[2])
 print(time.perf_counter() - t)
 """,

@@ -37,8 +37,8 @@ from bench.generate import generate  # noqa: E402
 
 def steps(folder: Path, out: Path, jobs: int) -> dict[str, float]:
     """Seconds per step of consolidate_files (same calls, same order), in this process."""
-    from xlpy.collect import add_search, batch_collection, check_many, find_workbooks, without_collection
-    from xlpy.consolidate import consolidate
+    from xlpy.portfolio.collect import add_search, batch_collection, check_many, find_workbooks, without_collection
+    from xlpy.portfolio.consolidate import consolidate
     from xlpy.layouts.summary import iter_summary_layouts
     from xlpy.xlsx import write_book
 

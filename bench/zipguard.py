@@ -91,7 +91,7 @@ def plain_share(items: list[tuple[str, bytes, str]]) -> tuple[int, int]:
 def consolidate(folder: Path, repeat: int) -> str:
     """The whole consolidation, and the time in guard_zip within it (CPU seconds), full and plain alternately."""
     from xlpy.read import workbook as read  # noqa: PLC0415
-    from xlpy.batch import consolidate_files  # noqa: PLC0415
+    from xlpy.portfolio.batch import consolidate_files  # noqa: PLC0415
 
     out = Path(tempfile.mkdtemp()) / "overblik.xlsx"
     guard, in_guard = read.guard_zip, [0.0]

@@ -16,7 +16,7 @@ SAMPLES = ROOT / "samples"
 sys.path.insert(0, str(ROOT / "tests"))
 
 from xlpy.cells import split_a1  # noqa: E402
-from xlpy.pipeline import check_sheets  # noqa: E402
+from xlpy.portfolio.pipeline import check_sheets  # noqa: E402
 from xlpy.read.workbook import Sheet, read_workbook  # noqa: E402
 
 IN_CI = bool(os.environ.get("CI"))

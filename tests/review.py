@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from xlpy.batch import consolidate_files  # noqa: E402
+from xlpy.portfolio.batch import consolidate_files  # noqa: E402
 from xlpy.write.deck import write_deck  # noqa: E402
 from xlpy.write.pdf import to_pdf, to_png  # noqa: E402
 

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import SAMPLES
-from xlpy.batch import consolidate_files
+from xlpy.portfolio.batch import consolidate_files
 from xlpy.cli import main
 
 BOOK = SAMPLES / "allerod_2021_rettet.xlsx"
@@ -39,7 +39,7 @@ def overview(tmp_path_factory):
 
 
 def test_no_findings_in_the_corrected_paper():
-    from xlpy.pipeline import validate
+    from xlpy.portfolio.pipeline import validate
 
     assert [(f.sheet, f.cell, f.code) for f in validate([BOOK]) if f.severity.value != "info"] == []
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SAMPLES, require
-from xlpy.pipeline import check_files
+from xlpy.portfolio.pipeline import check_files
 
 CLEAN = SAMPLES / "eksempel_uden_fejl.xlsx"
 

@@ -10,9 +10,9 @@ import pytest
 
 from compare import Ignore, book_view
 from conftest import SAMPLES
-from xlpy.batch import consolidate_files, consolidate_in_place
+from xlpy.portfolio.batch import consolidate_files, consolidate_in_place
 from xlpy.sheet.labels import SUMMARY_SHEETS
-from xlpy.pipeline import compute
+from xlpy.portfolio.pipeline import compute
 from xlpy.read.workbook import read_workbook
 
 KEYS = {"cases", "files_read", "files_skipped", "period", "areas", "total_investment", "total_saving", "total_net",

@@ -509,7 +509,7 @@ def test_changes_workbook(tmp_path):
 
 def test_a_changes_sheet_is_not_read_as_a_case(tmp_path):
     """The output next to the versions (or a copy in a folder) is not a case workbook: no case, no finding but that."""
-    from xlpy.pipeline import check_files
+    from xlpy.portfolio.pipeline import check_files
 
     new = departments(tmp_path)
     edit(new / ÆLDRE, VAGTPLAN, {"D24": 0.3})

@@ -191,7 +191,7 @@ def test_compute_fills_empty_computed_cells(tmp_path):
 
 
 def test_refresh_overview_gives_the_batch_figures(tmp_path):
-    from xlpy.batch import consolidate_in_place
+    from xlpy.portfolio.batch import consolidate_in_place
     from xlpy.read.workbook import read_workbook
 
     book = open_remote(SAMPLES / "allerod_2021.xlsx")
@@ -390,7 +390,7 @@ def test_refresh_overview_shows_the_sensitivity_sheet(tmp_path):
     sets them (gains 2 years late)."""
     import openpyxl
 
-    from xlpy.batch import consolidate_in_place
+    from xlpy.portfolio.batch import consolidate_in_place
     from xlpy.read.workbook import read_workbook
 
     path = tmp_path / "rettet.xlsx"

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLES, require
-from xlpy.batch import consolidate_files
-from xlpy.collect import EXTENSIONS, check_inputs
-from xlpy.consolidate import key_figures_json
+from xlpy.portfolio.batch import consolidate_files
+from xlpy.portfolio.collect import EXTENSIONS, check_inputs
+from xlpy.portfolio.consolidate import key_figures_json
 from xlpy.read.workbook import read_workbook
 
 CLEAN = SAMPLES / "eksempel_uden_fejl.xlsx"
@@ -229,7 +229,7 @@ def test_the_duplicate_is_the_case_in_the_later_file_whatever_the_order(title_du
 
 
 def test_duplicates_are_found_in_the_cases_worker_processes_send_back(title_duplicate, monkeypatch):
-    import xlpy.collect as collect
+    import xlpy.portfolio.collect as collect
 
     files = [str(title_duplicate / "a_oekonomi.xlsx"), str(title_duplicate / "b_kopi.xlsx")]
     serial = where(collect.check_many(files, jobs=1).findings)

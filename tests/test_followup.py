@@ -153,7 +153,7 @@ def test_follow_up_sheet_recalculates_in_libreoffice(tmp_path):
     from conftest import SAMPLES, require
     from libreoffice import recalc_values
 
-    from xlpy.batch import consolidate_files
+    from xlpy.portfolio.batch import consolidate_files
 
     require(shutil.which("soffice") is not None, "LibreOffice (soffice) is not installed")
     out = tmp_path / "overblik.xlsx"

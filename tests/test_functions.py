@@ -22,7 +22,7 @@ from conftest import IN_CI, SAMPLES, require  # noqa: E402
 from xlpy.excel import functions as F  # noqa: E402
 from xlpy.findings import Severity  # noqa: E402
 from xlpy.sheet.labels import UNITS  # noqa: E402
-from xlpy.pipeline import check_sheets  # noqa: E402
+from xlpy.portfolio.pipeline import check_sheets  # noqa: E402
 from xlpy.read.workbook import Sheet, read_workbook  # noqa: E402
 
 FUNCTIONS_FILE = Path(F.__file__)

@@ -27,7 +27,7 @@ from habits import (
     COUNT, GAIN, ONE_OFF, OTHER, RECURRING, SUB, YEARS, CaseSpec, Line, base_lines, one_case, overview_spec,
     stacked, template_spec, write_book, write_lister, write_vejledning,
 )
-from xlpy.pipeline import check_files
+from xlpy.portfolio.pipeline import check_files
 
 BASE_INVESTMENT, BASE_SAVING, BASE_NET = 1_200_000, 3_300_000, 2_100_000  # 1.200, 3.300, 2.100 × 1.000 kr.
 
@@ -755,8 +755,8 @@ def department_folder(root):
 
 
 def test_consolidation_leaves_out_abandoned_duplicate_and_non_cases(tmp_path):
-    from xlpy.batch import consolidate_files
-    from xlpy.consolidate import key_figures_json
+    from xlpy.portfolio.batch import consolidate_files
+    from xlpy.portfolio.consolidate import key_figures_json
 
     folder = department_folder(tmp_path / "afdelinger")
     c = consolidate_files([str(folder)], None)
@@ -771,8 +771,8 @@ def test_consolidation_leaves_out_abandoned_duplicate_and_non_cases(tmp_path):
 
 
 def test_case_nr_1_in_two_departments_is_not_a_duplicate(tmp_path):
-    from xlpy.batch import consolidate_files
-    from xlpy.consolidate import key_figures_json
+    from xlpy.portfolio.batch import consolidate_files
+    from xlpy.portfolio.consolidate import key_figures_json
 
     folder = tmp_path / "to"
     folder.mkdir()

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from conftest import SAMPLES, require
-from xlpy.pipeline import check_files
+from xlpy.portfolio.pipeline import check_files
 from xlpy.read.workbook import read_workbook
 
 BOOKS = ("eksempel_uden_fejl.xlsx", "allerod_2021.xlsx")
@@ -90,7 +90,7 @@ def test_template_renders_to_pdf(tmp_path):
 def consolidated(tmp_path_factory):
     require(shutil.which("soffice") is not None, "LibreOffice (soffice) is not installed")
     import libreoffice
-    from xlpy.batch import consolidate_files
+    from xlpy.portfolio.batch import consolidate_files
 
     out = tmp_path_factory.mktemp("consolidated")
     book = out / "overblik.xlsx"

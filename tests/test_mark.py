@@ -3,7 +3,7 @@
 from compare import book_view
 from conftest import SAMPLES
 from xlpy.mark import SIGNATURE, clear_marks, mark_file
-from xlpy.pipeline import validate
+from xlpy.portfolio.pipeline import validate
 
 
 def outside_xlpy(path):

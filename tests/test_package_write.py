@@ -27,10 +27,10 @@ import pytest
 
 import ooxml
 from conftest import ROOT, SAMPLES, require
-from xlpy.batch import consolidate_in_place
+from xlpy.portfolio.batch import consolidate_in_place
 from xlpy.findings import finding
 from xlpy.mark import clear_marks, mark_file
-from xlpy.pipeline import check_files, compute, validate
+from xlpy.portfolio.pipeline import check_files, compute, validate
 
 # the real-world corpus: $XLPY_CORPUS, ../shared beside the checkout, or the workplace's copy (as tests/test_bad_input.py)
 CORPUS = next((Path(p) for p in (os.environ.get("XLPY_CORPUS"), ROOT.parent / "shared" / "corpus" / "wild",
@@ -739,7 +739,7 @@ def test_xlpys_sheets_in_place_are_the_sheets_of_a_new_workbook(tmp_path):
     from openpyxl import load_workbook
 
     from compare import Ignore, book_view
-    from xlpy.batch import consolidate_files
+    from xlpy.portfolio.batch import consolidate_files
 
     book = tmp_path / "allerod_2021.xlsx"
     shutil.copy(SAMPLES / "allerod_2021.xlsx", book)

@@ -13,7 +13,7 @@ import pytest
 
 from compare import Ignore, assert_same_workbook
 from conftest import ROOT
-from xlpy.batch import consolidate_files
+from xlpy.portfolio.batch import consolidate_files
 
 REFERENCE = ROOT / "tests" / "reference"
 CASES = {"afdelinger": "samples/afdelinger", "kl_2016": "samples/kl_2016"}

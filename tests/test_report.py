@@ -18,7 +18,7 @@ import pytest
 from pptx import Presentation
 
 from conftest import ROOT, SAMPLES, require
-from xlpy.batch import consolidate_files
+from xlpy.portfolio.batch import consolidate_files
 from xlpy.casesheet import CaseSpec, Gain, case_sheet, lists_sheet
 from xlpy.cli import main
 from xlpy.layouts import measure

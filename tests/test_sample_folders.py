@@ -11,8 +11,8 @@ import sys
 import pytest
 
 from conftest import SAMPLES
-from xlpy.batch import consolidate_files
-from xlpy.pipeline import compute, validate
+from xlpy.portfolio.batch import consolidate_files
+from xlpy.portfolio.pipeline import compute, validate
 
 DEPARTMENTS = SAMPLES / "afdelinger"
 KL = SAMPLES / "kl_2016"

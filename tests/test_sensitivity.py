@@ -51,7 +51,7 @@ def test_sensitivity_sheet_of_the_department_sample(tmp_path):
     from openpyxl import load_workbook
 
     from conftest import SAMPLES
-    from xlpy.batch import consolidate_files
+    from xlpy.portfolio.batch import consolidate_files
 
     out = tmp_path / "overblik.xlsx"
     consolidate_files([str(SAMPLES / "afdelinger")], str(out))
@@ -80,7 +80,7 @@ def test_no_estimates_no_sensitivity_sheet(tmp_path):
     from openpyxl import load_workbook
 
     from conftest import SAMPLES
-    from xlpy.batch import consolidate_files
+    from xlpy.portfolio.batch import consolidate_files
 
     out = tmp_path / "overblik.xlsx"
     consolidate_files([str(SAMPLES / "eksempel_uden_fejl.xlsx")], str(out))

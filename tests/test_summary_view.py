@@ -15,7 +15,7 @@ from habits import GAIN, ONE_OFF, RECURRING, CaseSpec, Line, one_case
 from openpyxl import load_workbook
 
 from conftest import SAMPLES, require
-from xlpy.batch import consolidate_files
+from xlpy.portfolio.batch import consolidate_files
 from xlpy.layouts import measure
 from xlpy.sheet.numbers import grouped
 from xlpy.layouts.fit import CELL_MARGIN, FILTER_BUTTON, LINE_HEIGHT

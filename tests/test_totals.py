@@ -7,7 +7,7 @@ from __future__ import annotations
 from habits import CaseSpec, Line, ONE_OFF, RECURRING, GAIN, stacked, write_book, write_lister
 from openpyxl import load_workbook
 
-from xlpy.batch import consolidate_files
+from xlpy.portfolio.batch import consolidate_files
 
 LINES = [Line("Engangsinvestering", [100, 0, 0, 0, 0, 0], ONE_OFF),
          Line("Varig investering", [0, 0, 0, 0, 0, 0], RECURRING),

@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 from .figures.compute import DEFAULT_RATE, Figures
 from .findings import REGISTRY, Finding, Severity
 from .sheet.model import Case
-from .pipeline import CaseResult, Result, cases_frame, check_files, compute, validate
+from .portfolio.pipeline import CaseResult, Result, cases_frame, check_files, compute, validate
 
 __all__ = ["DEFAULT_RATE", "REGISTRY", "Case", "CaseResult", "Figures", "Finding", "Result", "Severity",
            "cases_frame", "check_files", "compute", "validate"]

@@ -17,7 +17,7 @@ def _json_dump(data, out) -> None:
 
 
 def cmd_validate(args) -> int:
-    from ..collect import check_inputs
+    from ..portfolio.collect import check_inputs
     from ..findings import has_errors
 
     result = check_inputs(args.files, thresholds=thresholds(args))
@@ -48,7 +48,7 @@ def cmd_validate(args) -> int:
 
 def cmd_compute(args) -> int:
     from ..findings import has_errors
-    from ..collect import check_inputs
+    from ..portfolio.collect import check_inputs
     from ..sheet.numbers import grouped
 
     result = check_inputs(args.files, args.rate, thresholds=thresholds(args))
@@ -93,8 +93,8 @@ def cmd_build_workbook(args) -> int:
 
 
 def cmd_consolidate(args) -> int:
-    from ..batch import consolidate_files, consolidate_in_place
-    from ..consolidate import key_figures_json
+    from ..portfolio.batch import consolidate_files, consolidate_in_place
+    from ..portfolio.consolidate import key_figures_json
     from ..findings import has_errors
 
     if args.in_place:
@@ -174,7 +174,7 @@ def cmd_report(args) -> int:
     import os
     import tempfile
 
-    from ..batch import consolidate_files
+    from ..portfolio.batch import consolidate_files
     from ..findings import has_errors
     from ..write.deck import TemplateError, open_template, write_deck
     from ..write.pdf import RenderError, to_pdf, to_png

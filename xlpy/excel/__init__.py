@@ -27,7 +27,7 @@ from ..cells import a1
 from ..sheet.labels import normalise
 from ..layout import case_nr_value
 from ..findings import Finding
-from ..pipeline import Result
+from ..portfolio.pipeline import Result
 from ..read.workbook import Sheet
 from .block import BLOCK_ROWS, BLOCK_TITLE, compute
 from .host import (_alert, _ask_folder, _check, _find_label, _replace_sheet, _settings_folder, _sheet, ask_path,
@@ -63,7 +63,7 @@ def _stress_settings(book: Any, sheets: Sequence[Sheet] | None = None) -> tuple[
 def _render_summary(book: Any, result: Result, cutoff_year: int | None, in_book: str | None,
                     sheets: Sequence[Sheet] | None = None) -> Any:
     from ..figures.compute import DEFAULT_RATE
-    from ..consolidate import consolidate
+    from ..portfolio.consolidate import consolidate
     from ..layouts.summary import summary_layouts
 
     settings, findings = _stress_settings(book, sheets)
@@ -93,7 +93,7 @@ def collect_departments(book: Any, folder: str | None = None, cutoff_year: int |
     The folder is the argument, else the cell next to "Afdelingsmappe" in this workbook, else a folder dialog."""
     import os
 
-    from ..collect import check_many, find_workbooks
+    from ..portfolio.collect import check_many, find_workbooks
 
     folder = folder or _settings_folder(book) or _ask_folder()
     if not folder:

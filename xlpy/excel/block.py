@@ -7,7 +7,7 @@ from typing import Any, Sequence
 
 from ..cells import a1, split_a1
 from ..sheet.labels import normalise
-from ..pipeline import CaseResult
+from ..portfolio.pipeline import CaseResult
 from .host import _alert, _cell, _check, _find_label, _sheet, button
 
 BLOCK_TITLE = "Beregnet af xlpy"

@@ -17,7 +17,7 @@ from ..figures.compute import DEFAULT_RATE
 from ..sheet.labels import MARKS_SHEET, SUMMARY_SHEETS
 from ..layouts.changes import CHANGES_SHEET, changes_layout, summary_line
 from ..made import made_line
-from ..pipeline import Result, check_sheets
+from ..portfolio.pipeline import Result, check_sheets
 from ..portfolio.diff import Comparison, Version, compare, read_version
 from ..made import SIGNATURES
 from .host import _alert, _replace_sheet, _sheet, ask_path, button, read_sheets

@@ -16,7 +16,7 @@ import os
 from typing import Any
 
 from ..sheet.labels import MARKS_SHEET, SUMMARY_SHEETS
-from ..pipeline import Result
+from ..portfolio.pipeline import Result
 from .host import _alert, _check, _find_label, button, read_sheets
 from . import book_folder as _folder
 
@@ -46,7 +46,7 @@ def deck_name(book: Any) -> str:
 def make_deck(book: Any, folder: str | None = None, template: str | None = None,
               cutoff_year: int | None = None) -> str | None:
     """Lav beslutningsoplæg: the deck from this workbook's cases, next to the workbook. Returns its path."""
-    from ..consolidate import consolidate
+    from ..portfolio.consolidate import consolidate
     from ..write.deck import TemplateError, write_deck
 
     folder = folder or _folder(book)

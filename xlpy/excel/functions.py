@@ -244,7 +244,7 @@ def table_errors(omraade: Any) -> list[Any]:
     holds no metadata labels (only the year table), the required-field findings are left out: they are about what
     the range does not show."""
     from ..findings import Severity
-    from ..pipeline import check_sheets
+    from ..portfolio.pipeline import check_sheets
     from ..read.workbook import Sheet
 
     rows = omraade if isinstance(omraade, (list, tuple)) else [[omraade]]

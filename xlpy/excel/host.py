@@ -10,7 +10,7 @@ from typing import Any, Callable, Sequence
 
 from ..findings import Finding
 from ..sheet.labels import MARKS_SHEET, SUMMARY_SHEETS, normalise
-from ..pipeline import CaseResult, check_sheets
+from ..portfolio.pipeline import CaseResult, check_sheets
 from ..read.workbook import Sheet
 from .render import render
 

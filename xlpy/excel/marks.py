@@ -8,7 +8,7 @@ from typing import Any, Sequence
 from ..cells import a1, split_a1
 from ..findings import Finding, Severity
 from ..sheet.labels import FINDINGS_SHEET, MARKS_SHEET
-from ..pipeline import CaseResult
+from ..portfolio.pipeline import CaseResult
 from .host import _alert, _check, _replace_sheet, _sheet, button
 
 MARK_COLORS = {Severity.ERROR: "#FFC7CE", Severity.WARNING: "#FFEB9C"}

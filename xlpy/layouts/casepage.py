@@ -13,8 +13,8 @@ from .slides import (DASH, MUTED, Box, Cell, Chart, Page, Para, Slide, Table, Te
                      fit_text, fit_title, ratio, row_heights, text_height, thousands, wrapped)
 
 if TYPE_CHECKING:
-    from ..consolidate import Consolidation
-    from ..pipeline import CaseResult
+    from ..portfolio.consolidate import Consolidation
+    from ..portfolio.pipeline import CaseResult
 
 NEGATIVE = "C00000"
 BANNERS = {

@@ -17,7 +17,7 @@ from .slides import (DASH, MUTED, Box, Cell, Chart, Deck, Page, Para, Slide, Tab
                      thousands)
 
 if TYPE_CHECKING:
-    from ..consolidate import Consolidation, KeyFigures
+    from ..portfolio.consolidate import Consolidation, KeyFigures
 
 TITLE = "Beslutningsoplæg: investeringscases"
 IN_TOTALS = {"opgivet": "Ikke i summen: opgivet", "duplicate": "Ikke i summen: dublet"}

@@ -12,7 +12,7 @@ from ..sheet.labels import FOLLOW_UP_SHEET
 from ..layout import Chart, Formula, IconSet, SheetLayout, case_nr_value
 
 if TYPE_CHECKING:
-    from ..consolidate import Consolidation
+    from ..portfolio.consolidate import Consolidation
 
 SHEET = FOLLOW_UP_SHEET
 THOUSAND = 1000.0
@@ -32,7 +32,7 @@ def _rate(sheet: SheetLayout, row: int, expected_col: int, realised_col: int, va
 
 
 def follow_up_layout(c: "Consolidation", made: str, thresholds: Thresholds = Thresholds()) -> SheetLayout:
-    from ..consolidate import primary_area  # noqa: PLC0415 (the consolidation imports the pipeline)
+    from ..portfolio.consolidate import primary_area  # noqa: PLC0415 (the consolidation imports the pipeline)
 
     sheet = SheetLayout(SHEET, freeze="A5", landscape=True, fit_width=True)
     sheet.put(0, 0, made, "note")

@@ -15,7 +15,7 @@ from ..figures.scenarios import payback_range
 from ..figures.stress import percent_text, portfolio_scenarios, stress_tests
 
 if TYPE_CHECKING:
-    from ..consolidate import Consolidation
+    from ..portfolio.consolidate import Consolidation
 
 SHEET = SENSITIVITY_SHEET
 THOUSAND = 1000.0

@@ -12,7 +12,7 @@ from .slides import DASH, MUTED, Box, Cell, Page, Para, Slide, Table, Text, colu
     ratio, row_heights, text_height, wrapped
 
 if TYPE_CHECKING:
-    from ..consolidate import Consolidation
+    from ..portfolio.consolidate import Consolidation
 
 HEADERS = ("", "Samlet effektivisering i perioden", "Ændring fra basis", "Nutidsværdi", "Kr. igen pr. krone",
            "Cases ikke tilbagebetalt i perioden")

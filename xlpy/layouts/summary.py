@@ -17,7 +17,7 @@ from .fit import CELL_MARGIN, fit_header_height, fit_row_heights, fit_widths
 from ..made import made_line
 
 if TYPE_CHECKING:
-    from ..consolidate import Consolidation, Totals
+    from ..portfolio.consolidate import Consolidation, Totals
 
 
 THOUSAND = 1000.0

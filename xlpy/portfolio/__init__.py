@@ -1,2 +1,3 @@
-"""Many files at once: comparing two submissions (diff). DESIGN §6 points collect, pipeline, consolidate and the
-batch jobs here as well; they move one at a time."""
+"""Many files at once: the API that checks one workbook's sheets or many files (pipeline.py), finding and checking
+the workbooks of folders in parallel (collect.py), the consolidated figures (consolidate.py), the jobs the command
+line and the ribbon run (batch.py), and two submissions compared (diff.py, casediff.py, findingdiff.py)."""

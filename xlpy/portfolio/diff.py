@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..figures.compute import DEFAULT_RATE
-from ..consolidate import Consolidation, consolidate
+from .consolidate import Consolidation, consolidate
 from ..findings import Finding
 from ..sheet.labels import normalise
 from ..sheet.model import Case
 from ..sheet.numbers import as_json_number
-from ..pipeline import CaseResult, Result
+from .pipeline import CaseResult, Result
 from .casediff import AMOUNT, COUNTED, FIELD, UNIT, Change, compare_cases, row_id
 from .findingdiff import finding_changes
 
@@ -79,7 +79,7 @@ def read_version(path: str | os.PathLike[str], rate: float = DEFAULT_RATE,
     comparison's own output). One process: worker processes would have to send every case back with its table, and
     on two cores that was slower than reading in one (1.000 workbooks × 10 cases: 9–11 s in one process, 14–18 s
     in two)."""
-    from ..collect import add_search, check_many, find_workbooks
+    from .collect import add_search, check_many, find_workbooks
 
     files, found = find_workbooks([path])
     skipped = {_resolved(s) for s in skip}

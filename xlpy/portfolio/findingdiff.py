@@ -16,7 +16,7 @@ from ..cells import split_a1
 from ..findings import Finding
 from ..sheet.labels import normalise
 from ..sheet.model import Case
-from ..pipeline import CaseResult
+from .pipeline import CaseResult
 
 if TYPE_CHECKING:
     from .diff import FilePair, Version

@@ -18,7 +18,7 @@ from .template import TemplateError, kind_of, open_template, page_of, pick_layou
 __all__ = ["TemplateError", "open_template", "render", "write_deck"]
 
 if TYPE_CHECKING:
-    from ..consolidate import Consolidation
+    from ..portfolio.consolidate import Consolidation
 
 
 # --- rendering -----------------------------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, Sequence
 
-from .figures.compute import DEFAULT_RATE
-from .figures.followup import Thresholds
-from .findings import Finding, finding
+from ..figures.compute import DEFAULT_RATE
+from ..figures.followup import Thresholds
+from ..findings import Finding, finding
 from .pipeline import CaseResult, Result, check_files
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xlsb", ".ods", ".xls")  # what python-calamine reads; read.py judges the content
@@ -165,7 +165,7 @@ def cross_file_findings(results: Sequence[CaseResult], already: set[tuple[str, s
     (validate.duplicate_case_numbers), else the same title and table (duplicate_cases); one finding per duplicated
     case. Of two workbooks holding the same case, the one whose path sorts later is reported, whatever order the
     files were given in. `already`: (file, sheet) of cases reported as duplicate-case-nr within their workbook."""
-    from .check.validate import duplicate_case_numbers
+    from ..check.validate import duplicate_case_numbers
 
     ordered = sorted(results, key=lambda r: Path(r.case.file))  # stable: sheets keep their order in a file
     found = duplicate_case_numbers((r.case for r in ordered), across_files=True)

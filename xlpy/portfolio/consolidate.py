@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .figures.compute import DEFAULT_RATE, running_sum
-from .findings import Finding, Severity
-from .sheet.labels import normalise
+from ..figures.compute import DEFAULT_RATE, running_sum
+from ..findings import Finding, Severity
+from ..sheet.labels import normalise
 from .pipeline import CaseResult, Result
-from .figures.stress import StressSettings
+from ..figures.stress import StressSettings
 
 NO_AREA = "(uden område)"
 NO_CATEGORY = "(uden kategori)"
@@ -130,7 +130,7 @@ def _key_figures(results: Sequence[CaseResult], years: Sequence[int], total: Tot
 def _errors_by_case(results: Sequence[CaseResult], findings: Sequence[Finding]) -> dict[int, int]:
     """The fejl on each case's sheet; where a sheet holds several cases (stacked or side by side), each fejl goes
     to the case whose part of the sheet holds its cell."""
-    from .cells import split_a1
+    from ..cells import split_a1
 
     by_sheet: dict[tuple[str, str], list[CaseResult]] = {}
     for r in results:
@@ -252,7 +252,7 @@ def consolidate(result: Result, cutoff_year: int | None = None, rate: float = DE
 
 
 def key_figures_json(c: Consolidation, lang: str = "da") -> dict:
-    from .sheet.numbers import as_json_number
+    from ..sheet.numbers import as_json_number
 
     def figures(k: KeyFigures) -> dict:
         return {"cases": k.cases, "period": [k.first_year, k.last_year] if k.first_year else None, "areas": k.areas,
@@ -272,10 +272,10 @@ def key_figures_json(c: Consolidation, lang: str = "da") -> dict:
     out["cases_listed"] = len(c.results)
     out["left_out"] = c.left_out_counts()
     out["incomplete"] = sum(1 for r in c.results if c.counted(r) and not r.figures.complete)
-    from .figures.followup import follow_up_json
+    from ..figures.followup import follow_up_json
 
     out["follow_up"] = follow_up_json(c.results, c.counted, primary_area)
-    from .figures.stress import portfolio_scenarios, stress_json
+    from ..figures.stress import portfolio_scenarios, stress_json
 
     counted = [r for r in c.results if c.counted(r)]
     out["scenarios"] = {p.name: p.to_dict() for p in portfolio_scenarios(counted)}

@@ -7,17 +7,17 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from .figures.compute import DEFAULT_RATE, Figures, compute_case
-from .findings import Finding, finding
-from .figures.followup import FollowUp, Thresholds, follow_up, validate_follow_up
-from .sheet.labels import LISTS_SHEET, normalise
-from .sheet.model import Case
-from .sheet.numbers import as_json_number
-from .sheet.lister import parse_lists, parse_thresholds
-from .sheet.parse import is_case_sheet_name, parse_sheet
-from .read.workbook import Sheet, read_workbook
-from .figures.scenarios import Scenarios, plain_dict, scenarios, validate_companions
-from .check.validate import duplicate_case_numbers, validate_case
+from ..figures.compute import DEFAULT_RATE, Figures, compute_case
+from ..findings import Finding, finding
+from ..figures.followup import FollowUp, Thresholds, follow_up, validate_follow_up
+from ..sheet.labels import LISTS_SHEET, normalise
+from ..sheet.model import Case
+from ..sheet.numbers import as_json_number
+from ..sheet.lister import parse_lists, parse_thresholds
+from ..sheet.parse import is_case_sheet_name, parse_sheet
+from ..read.workbook import Sheet, read_workbook
+from ..figures.scenarios import Scenarios, plain_dict, scenarios, validate_companions
+from ..check.validate import duplicate_case_numbers, validate_case
 
 
 @dataclass(slots=True)
@@ -158,7 +158,7 @@ def _sums_others(case: Case, others: Sequence[Case]) -> bool:
             acc[0] += i
             acc[1] += s
     years = set(own) | {y for y, v in total.items() if any(v)}
-    from .sheet.readings import decimals
+    from ..sheet.readings import decimals
 
     # the overview may show the sums rounded: half a unit of its own last decimal (0,05 mio. kr. for "3,3")
     tol = 0.5 * 10.0 ** -decimals([v for r in case.input_rows() for v in r.values]) * case.factor + 0.01

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .collect import add_search, batch_collection, check_many, find_workbooks, without_collection
-from .figures.compute import DEFAULT_RATE
+from ..figures.compute import DEFAULT_RATE
 from .consolidate import Consolidation, consolidate
-from .findings import finding
+from ..findings import finding
 from .pipeline import check_files
-from .figures.followup import Thresholds
-from .figures.stress import StressSettings
-from .layouts.summary import iter_summary_layouts, summary_layouts
+from ..figures.followup import Thresholds
+from ..figures.stress import StressSettings
+from ..layouts.summary import iter_summary_layouts, summary_layouts
 
 
 def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: int | None = None,
@@ -36,7 +36,7 @@ def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: in
         with without_collection():
             c = consolidate(result, cutoff_year, rate, StressSettings().updated(stress or {}, "flag"))
             if output is not None:
-                from .xlsx import write_book
+                from ..xlsx import write_book
 
                 base = os.path.dirname(os.path.abspath(output))
                 write_book(output, iter_summary_layouts(c, lang, link_base=base), streaming=True)
@@ -58,10 +58,10 @@ def consolidate_in_place(path: str, cutoff_year: int | None = None, rate: float 
     its package: every part xlpy did not make keeps its bytes (inplace.py). Returns the consolidation and whether
     the file was written; when it was not, a finding says why (a sheet of one of xlpy's names that xlpy did not
     make, a file that cannot be edited) and the file is as it was."""
-    from .inplace import replace_sheets
-    from .package import PackageError
-    from .figures.assumptions import read_assumptions
-    from .read.workbook import sniff
+    from ..inplace import replace_sheets
+    from ..package import PackageError
+    from ..figures.assumptions import read_assumptions
+    from ..read.workbook import sniff
 
     result = check_files([path], rate, thresholds=thresholds)
     on_sheet, problems = read_assumptions(path) if result.files_read else ({}, [])
