@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from xlpy.casesheet import CaseSpec, Gain, case_sheet, lists_sheet  # noqa: E402
+from xlpy.layouts.casesheet import CaseSpec, Gain, case_sheet, lists_sheet  # noqa: E402
 from xlpy.sheet.labels import ALLEROD_AREAS, KL_CATEGORIES  # noqa: E402
-from xlpy.xlsx import write_book  # noqa: E402
+from xlpy.write.xlsx import write_book  # noqa: E402
 
 CASES_PER_BOOK = 10
 TITLES = ("Velfærdsteknologi i hjemmeplejen", "Digital post til borgerne", "Fælles indkøb af rengøring",

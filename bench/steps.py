@@ -40,7 +40,7 @@ def steps(folder: Path, out: Path, jobs: int) -> dict[str, float]:
     from xlpy.portfolio.collect import add_search, batch_collection, check_many, find_workbooks, without_collection
     from xlpy.portfolio.consolidate import consolidate
     from xlpy.layouts.summary import iter_summary_layouts
-    from xlpy.xlsx import write_book
+    from xlpy.write.xlsx import write_book
 
     times: dict[str, float] = {}
     with batch_collection():
@@ -85,7 +85,7 @@ def writer_floor(layouts: list, out: Path) -> float:
     cell's format; no links, tables, widths or checks): what any summary of these cells costs with this writer."""
     import xlsxwriter
 
-    from xlpy.xlsx import _Formats
+    from xlpy.write.xlsx import _Formats
 
     t = time.perf_counter()
     book = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_numbers": False,

@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from xlpy.casesheet import CaseSpec, Gain, case_sheet, guide_sheet, lists_sheet
-from xlpy.xlsx import write_book
+from xlpy.layouts.casesheet import CaseSpec, Gain, case_sheet, guide_sheet, lists_sheet
+from xlpy.write.xlsx import write_book
 
 SOURCE = Path(__file__).resolve().parent / "source"
 ALLEROD = "003_83508dc53df1d591.txt"

@@ -30,8 +30,8 @@ sys.path.insert(0, str(HERE))
 import afdelinger  # noqa: E402
 import kl  # noqa: E402
 
-from xlpy.casesheet import CaseSpec, Gain, case_sheet, guide_sheet, lists_sheet  # noqa: E402
-from xlpy.xlsx import write_book  # noqa: E402
+from xlpy.layouts.casesheet import CaseSpec, Gain, case_sheet, guide_sheet, lists_sheet  # noqa: E402
+from xlpy.write.xlsx import write_book  # noqa: E402
 
 SOURCE = HERE / "source"
 ALLEROD = "003_83508dc53df1d591.txt"

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlpy.casesheet import CaseSpec, Gain, case_sheet, guide_sheet, lists_sheet
-from xlpy.xlsx import write_book
+from xlpy.layouts.casesheet import CaseSpec, Gain, case_sheet, guide_sheet, lists_sheet
+from xlpy.write.xlsx import write_book
 
 SOURCE = Path(__file__).resolve().parent / "source"
 CATALOGUE = "000_73582dc1fac28172.txt"

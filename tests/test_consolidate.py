@@ -210,7 +210,7 @@ def test_a_batch_leaves_garbage_collection_as_it_found_it(tmp_path, monkeypatch)
     caller (the Excel host, a notebook) gets its own settings back, also when writing fails."""
     import gc
 
-    import xlpy.xlsx
+    import xlpy.write.xlsx
 
     before = gc.get_threshold()
     consolidate_files([str(SAMPLES / "afdelinger")], str(tmp_path / "o.xlsx"))
@@ -220,7 +220,7 @@ def test_a_batch_leaves_garbage_collection_as_it_found_it(tmp_path, monkeypatch)
         assert not gc.isenabled()  # the tail runs without the collector
         raise OSError("disk full")
 
-    monkeypatch.setattr(xlpy.xlsx, "write_book", fail)
+    monkeypatch.setattr(xlpy.write.xlsx, "write_book", fail)
     with pytest.raises(OSError):
         consolidate_files([str(SAMPLES / "afdelinger")], str(tmp_path / "p.xlsx"))
     assert gc.isenabled() and gc.get_threshold() == before

@@ -13,8 +13,8 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 import xlpy.excel as buttons  # noqa: E402
 from conftest import SAMPLES, require  # noqa: E402
 from remote import actions, open_remote  # noqa: E402
-from xlpy.casesheet import CaseSpec, Gain, case_sheet, lists_sheet  # noqa: E402
-from xlpy.xlsx import write_book  # noqa: E402
+from xlpy.layouts.casesheet import CaseSpec, Gain, case_sheet, lists_sheet  # noqa: E402
+from xlpy.write.xlsx import write_book  # noqa: E402
 
 
 def by_func(acts, func):

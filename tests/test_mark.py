@@ -2,7 +2,7 @@
 
 from compare import book_view
 from conftest import SAMPLES
-from xlpy.mark import SIGNATURE, clear_marks, mark_file
+from xlpy.write.mark import SIGNATURE, clear_marks, mark_file
 from xlpy.portfolio.pipeline import validate
 
 

@@ -11,7 +11,7 @@ from conftest import SAMPLES
 
 
 def test_xml_parts_are_parsed_defused():
-    from xlpy.xmlsplice import XmlError, parse
+    from xlpy.write.xmlsplice import XmlError, parse
 
     for bad in (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>',
                 b'<?xml version="1.0"?><!DOCTYPE x SYSTEM "http://example.com/x.dtd"><x/>',
@@ -21,7 +21,7 @@ def test_xml_parts_are_parsed_defused():
 
 
 def test_splices_change_only_what_they_name():
-    from xlpy.xmlsplice import Splice, append_child, element, parse, start_tag
+    from xlpy.write.xmlsplice import Splice, append_child, element, parse, start_tag
 
     data = b'<?xml version="1.0"?>\n<x:a xmlns:x="u" k=\'>\'>\n  <x:b n="1"/>\n  <x:c></x:c>\n</x:a>'
     root = parse(data)
@@ -40,7 +40,7 @@ def test_splices_change_only_what_they_name():
 
 
 def test_styles_are_appended_with_the_parts_own_prefix_and_reused():
-    from xlpy.stylesheet import Stylesheet
+    from xlpy.write.stylesheet import Stylesheet
 
     data = (b'<?xml version="1.0"?><x:styleSheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             b'<x:fonts count="1"><x:font><x:sz val="10"/><x:name val="Arial"/></x:font></x:fonts>'
@@ -65,7 +65,7 @@ def test_styles_are_appended_with_the_parts_own_prefix_and_reused():
 
 
 def test_the_package_keeps_what_it_does_not_edit(tmp_path):
-    from xlpy.package import Package
+    from xlpy.write.package import Package
 
     book = tmp_path / "pakke.xlsx"
     shutil.copy(SAMPLES / "allerod_2021.xlsx", book)

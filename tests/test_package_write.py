@@ -29,7 +29,7 @@ import ooxml
 from conftest import ROOT, SAMPLES, require
 from xlpy.portfolio.batch import consolidate_in_place
 from xlpy.findings import finding
-from xlpy.mark import clear_marks, mark_file
+from xlpy.write.mark import clear_marks, mark_file
 from xlpy.portfolio.pipeline import check_files, compute, validate
 
 # the real-world corpus: $XLPY_CORPUS, ../shared beside the checkout, or the workplace's copy (as tests/test_bad_input.py)
@@ -460,9 +460,9 @@ def test_a_failed_write_leaves_the_workbook_as_it_was(tmp_path, monkeypatch):
     shutil.copy(SAMPLES / "allerod_2021.xlsx", book)
     before = book.read_bytes()
 
-    import xlpy.package
+    import xlpy.write.package
 
-    entry, calls = xlpy.package._entry, []
+    entry, calls = xlpy.write.package._entry, []
 
     def disk_full(*args):  # the disk fills up after the first parts of the new file are written
         calls.append(1)
@@ -470,7 +470,7 @@ def test_a_failed_write_leaves_the_workbook_as_it_was(tmp_path, monkeypatch):
             raise OSError(28, "No space left on device")
         return entry(*args)
 
-    monkeypatch.setattr(xlpy.package, "_entry", disk_full)
+    monkeypatch.setattr(xlpy.write.package, "_entry", disk_full)
     with pytest.raises(OSError):
         consolidate_in_place(str(book))
     calls.clear()

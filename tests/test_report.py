@@ -19,14 +19,14 @@ from pptx import Presentation
 
 from conftest import ROOT, SAMPLES, require
 from xlpy.portfolio.batch import consolidate_files
-from xlpy.casesheet import CaseSpec, Gain, case_sheet, lists_sheet
+from xlpy.layouts.casesheet import CaseSpec, Gain, case_sheet, lists_sheet
 from xlpy.cli import main
 from xlpy.layouts import measure
 from xlpy.layouts.deck import deck_layout
 from xlpy.layouts.slides import LINE, Chart, Page, Table, Text, wrapped
 from xlpy.sheet.numbers import grouped
 from xlpy.write.deck import TemplateError, write_deck
-from xlpy.xlsx import write_book
+from xlpy.write.xlsx import write_book
 
 CASES = 6  # the first case slide: title, key figures, overview, two charts, stress tests
 FIXED = {"title", "key-figures", "chart-net", "chart-count", "stress"}

@@ -208,7 +208,7 @@ def test_libreoffice_renders_it_to_pdf(built, tmp_path):
 def test_calamine_reads_the_template_sheets(built, tmp_path):
     import libreoffice
 
-    from xlpy.casesheet import template_sheets
+    from xlpy.layouts.casesheet import template_sheets
     from xlpy.template import write_template
 
     write_template(tmp_path / "template.xlsx")

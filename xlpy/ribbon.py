@@ -2,7 +2,7 @@
 sources in workbook/ (DESIGN.md §7).
 
 Steps, in this order:
-  1. openpyxl writes the template sheets (xlpy.casesheet.template_sheets) plus xlwings' settings sheet to an .xlsx;
+  1. openpyxl writes the template sheets (xlpy.layouts.casesheet.template_sheets) plus xlwings' settings sheet to an .xlsx;
   2. pyOpenVBA adds the VBA project: our ribbon callbacks (workbook/xlpy_ribbon.bas), the worksheet functions' VBA
      wrappers (module xlwings_udfs, written by xlwings' own UDF generator: xlpy.excel.udf_vba) and xlwings'
      standalone module (xlwings.bas) and Dictionary.cls, read from the installed xlwings package;
@@ -163,9 +163,9 @@ def write_sheets(path: Path, interpreter: str | None = None) -> None:
     """Step 1: the template sheets, the stress tests' Forudsætninger (their defaults, for the finance department to
     change), then xlwings' settings sheet (keys in column A, values in B)."""
     from .figures.assumptions import assumptions_sheet
-    from .casesheet import template_sheets
+    from .layouts.casesheet import template_sheets
     from .layout import SheetLayout
-    from .xlsx import write_book
+    from .write.xlsx import write_book
 
     name, rows, help_lines = config_rows(interpreter)
     config = SheetLayout(name, widths={0: 22, 1: 50})
@@ -286,7 +286,7 @@ def build_workbook(path: str | os.PathLike[str] = DEFAULT_OUTPUT, *, sources: st
     `interpreter`: a Python for xlwings' Interpreter_Win (e.g. r"%LOCALAPPDATA%\\xlpy\\python.exe"); it gives an
     active "xlwings.conf" sheet. Without it the workbook carries xlwings' inactive "_xlwings.conf" sheet and uses
     the xlwings add-in's settings (or "python" on PATH)."""
-    from .xlsx import atomic_write
+    from .write.xlsx import atomic_write
 
     target, sources = Path(path), Path(sources)
     if target.suffix.lower() != ".xlsm":

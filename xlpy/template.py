@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from .casesheet import template_sheets
-from .xlsx import write_book
+from .layouts.casesheet import template_sheets
+from .write.xlsx import write_book
 
 
 def write_template(path: str | os.PathLike[str]) -> None:

@@ -23,7 +23,7 @@ def cmd_validate(args) -> int:
     result = check_inputs(args.files, thresholds=thresholds(args))
     findings = result.sorted_findings()
     if args.mark:
-        from ..mark import mark_file
+        from ..write.mark import mark_file
 
         extra = []
         for file in result.files_read:
@@ -130,7 +130,7 @@ def cmd_diff(args) -> int:
     c = compare_paths(args.old, args.new, args.rate, skip=[args.output] if args.output else ())
     if args.output:
         from ..made import made_line
-        from ..xlsx import write_book
+        from ..write.xlsx import write_book
 
         base = os.path.dirname(os.path.abspath(args.output))
         write_book(args.output, [changes_layout(c, made_line([args.old, args.new], args.lang), args.lang,

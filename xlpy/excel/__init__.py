@@ -139,7 +139,7 @@ def _unique_name(book: Any, base: str) -> str:
 def new_case(book: Any) -> str:
     """Ny case: a copy of the last case sheet with its inputs emptied (Kommune, Forvaltning, Udvalg, Enhed and the
     like kept), live formulas in its computed rows, and the next free Case nr. With no case sheet, the template's."""
-    from ..casesheet import CaseSpec, case_sheet
+    from ..layouts.casesheet import CaseSpec, case_sheet
 
     results, _, sheets = _check(book)
     nr = next_case_nr([r.case.case_nr for r in results])

@@ -36,7 +36,7 @@ def consolidate_files(inputs: Sequence[str], output: str | None, cutoff_year: in
         with without_collection():
             c = consolidate(result, cutoff_year, rate, StressSettings().updated(stress or {}, "flag"))
             if output is not None:
-                from ..xlsx import write_book
+                from ..write.xlsx import write_book
 
                 base = os.path.dirname(os.path.abspath(output))
                 write_book(output, iter_summary_layouts(c, lang, link_base=base), streaming=True)
@@ -58,8 +58,8 @@ def consolidate_in_place(path: str, cutoff_year: int | None = None, rate: float 
     its package: every part xlpy did not make keeps its bytes (inplace.py). Returns the consolidation and whether
     the file was written; when it was not, a finding says why (a sheet of one of xlpy's names that xlpy did not
     make, a file that cannot be edited) and the file is as it was."""
-    from ..inplace import replace_sheets
-    from ..package import PackageError
+    from ..write.inplace import replace_sheets
+    from ..write.package import PackageError
     from ..figures.assumptions import read_assumptions
     from ..read.workbook import sniff
 

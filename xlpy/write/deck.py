@@ -249,7 +249,7 @@ def write_deck(path: str | os.PathLike[str], c: "Consolidation", template: str |
     written atomically. Raises TemplateError for a template that cannot be used (nothing is written then)."""
     from ..layouts.deck import TITLE, deck_layout
     from ..made import now
-    from ..xlsx import atomic_write
+    from .xlsx import atomic_write
 
     prs = open_template(template)
     first, body = pick_layouts(prs)

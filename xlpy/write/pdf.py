@@ -71,7 +71,7 @@ def _stop(process: subprocess.Popen) -> None:
 def to_pdf(source: str | os.PathLike[str], target: str | os.PathLike[str], timeout: float = TIMEOUT,
            locale: str = "da-DK") -> Path:
     """Render `source` (.pptx, .xlsx) to the PDF `target`, atomically. Raises RenderError."""
-    from ..xlsx import atomic_write
+    from .xlsx import atomic_write
 
     exe = soffice()
     if exe is None:

@@ -15,12 +15,12 @@ import re
 from pathlib import Path
 from typing import Sequence
 
-from .findings import Finding, Severity, finding
-from .sheet.labels import FINDINGS_SHEET
-from .made import made_line
+from ..findings import Finding, Severity, finding
+from ..sheet.labels import FINDINGS_SHEET
+from ..made import made_line
 from .package import Package, PackageError
-from .read.workbook import sniff
-from .layouts.findings import findings_layout
+from ..read.workbook import sniff
+from ..layouts.findings import findings_layout
 from .xmlsplice import Node, Splice, XmlError, element, parse
 
 SIGNATURE = '"xlpy-markering"<>""'  # the formula of every conditional-format rule xlpy adds

@@ -75,7 +75,7 @@ class Package:
     @classmethod
     def open(cls, path: str | os.PathLike[str], file: str | None = None) -> "Package":
         """Read and guard a workbook file (.xlsx/.xlsm); PackageError says why it cannot be edited."""
-        from .read.zipguard import MAX_FILE_BYTES, guard_zip
+        from ..read.zipguard import MAX_FILE_BYTES, guard_zip
 
         try:
             with open(path, "rb") as fh:
@@ -91,7 +91,7 @@ class Package:
         except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, OSError):
             raise PackageError("filen er ikke en gyldig zip-fil") from None
         if problem:
-            from .findings import finding
+            from ..findings import finding
 
             raise PackageError(finding(problem[0], file or str(path), **problem[1]).message())
         pkg.too_large = set(skip)

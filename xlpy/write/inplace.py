@@ -17,8 +17,8 @@ import re
 from typing import Iterable, Sequence
 
 from .bookpart import Book, conflicts, is_owned
-from .findings import Finding
-from .layout import SheetLayout
+from ..findings import Finding
+from ..layout import SheetLayout
 from .package import NS_REL, Package, PackageError
 from .stylesheet import Stylesheet, iter_entries, remap_xf
 

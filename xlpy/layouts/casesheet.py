@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from .cells import a1, column_letter
-from .sheet.labels import (
+from ..cells import a1, column_letter
+from ..sheet.labels import (
     DEFAULT_LISTS, DEFAULT_UNIT, GUIDE_SHEET, LISTS_SHEET, METADATA, REALISABILITY_STEPS, UNITS, row_label,
 )
-from .layout import Formula, SheetLayout, Validation
+from ..layout import Formula, SheetLayout, Validation
 
 FIRST_FIELD_ROW = 3  # 0-based: row 4 in Excel
 FOLLOW_UP_FIELDS = ("follow_up_year", "deviation_reason")  # written under the table, with the realised rows

@@ -16,7 +16,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .layout import STYLES, Formula, SheetLayout, Style, reads_as_formula
+from ..layout import STYLES, Formula, SheetLayout, Style, reads_as_formula
 
 MAX_LINKS = 65_000  # Excel's limit is 65,530 hyperlinks per worksheet; beyond it, the text without a link
 
@@ -153,7 +153,7 @@ class _NothingToOverlap(dict):
 def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
     """One layout as a worksheet. Cells are written in row order, so that in constant_memory mode each finished row
     can go to disk; everything that shapes rows (heights, the table's header) is set first."""
-    from .cells import split_a1
+    from ..cells import split_a1
 
     ws = workbook.add_worksheet(layout.name)
     for col, width in layout.widths.items():
@@ -274,7 +274,7 @@ def _range_chart(workbook: Any, sheet: str, spec: Any) -> Any:
 
 
 def _col(index: int) -> str:
-    from .cells import column_letter
+    from ..cells import column_letter
 
     return column_letter(index)
 
@@ -318,7 +318,7 @@ def _write(path: str, layouts: Iterable[SheetLayout], extra: Callable[[Any], Non
            streaming: bool) -> None:
     import xlsxwriter
 
-    from .made import now
+    from ..made import now
 
     workbook = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False,
                                           "strings_to_urls": False, "constant_memory": streaming})

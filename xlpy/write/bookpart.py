@@ -14,8 +14,8 @@ import io
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from .findings import Finding, finding
-from .made import SIGNATURES  # the first words of A1 on every sheet xlpy makes
+from ..findings import Finding, finding
+from ..made import SIGNATURES  # the first words of A1 on every sheet xlpy makes
 from .package import NS_REL, Package, PackageError
 from .xmlsplice import Node, Splice, append_child, element, prefix_for, start_tag
 
