@@ -56,7 +56,10 @@ print(time.perf_counter() - t)
     "xlpy": """
 import sys, time
 t = time.perf_counter()
-from xlpy.portfolio.batch import consolidate_files
+try:
+    from xlpy.portfolio.batch import consolidate_files
+except ImportError:  # a checkout from before xlpy/portfolio/ (python -m bench.steps --against OLD_ROOT)
+    from xlpy.batch import consolidate_files
 consolidate_files([sys.argv[1]], sys.argv[2])
 print(time.perf_counter() - t)
 """,
