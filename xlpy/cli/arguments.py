@@ -181,6 +181,15 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
     parser.add_argument("--lang", choices=LANGS, default=default("da"), help=LANG_HELP)
 
 
+def _add_batch(p: argparse.ArgumentParser, lang: str, rate_help: str) -> None:
+    """What consolidate and report share: the cut-off year of the key figures, the discount rate, the workers."""
+    p.add_argument("--cutoff-year", type=_year_type(lang), metavar="Y",
+                   help=f"key figures also up to and including this year ({YEARS[0]}–{YEARS[1]})")
+    p.add_argument("--rate", type=_rate_type(lang), default=DEFAULT_RATE, metavar="RATE", help=rate_help)
+    p.add_argument("--jobs", type=_jobs_type(lang), default=None, metavar="N",
+                   help="worker processes for reading (default: CPU count)")
+
+
 def parser(lang: str = "da") -> argparse.ArgumentParser:
     p = _Parser(prog="xlpy", description="Validate, compute and consolidate investment cases.", lang=lang)
     _common(p, top=True)
@@ -211,11 +220,7 @@ def parser(lang: str = "da") -> argparse.ArgumentParser:
                        help="add or replace xlpy's sheets in the one workbook given (nothing else changes)")
     k.add_argument("--format", choices=("table", "json"), default="table")
     _common(k, top=False)
-    k.add_argument("--cutoff-year", type=_year_type(lang), metavar="Y",
-                   help=f"key figures also up to and including this year ({YEARS[0]}–{YEARS[1]})")
-    k.add_argument("--rate", type=_rate_type(lang), default=DEFAULT_RATE, metavar="RATE", help=rate_help)
-    k.add_argument("--jobs", type=_jobs_type(lang), default=None, metavar="N",
-                   help="worker processes for reading (default: CPU count)")
+    _add_batch(k, lang, rate_help)
     _add_stress(k, lang)
     _add_thresholds(k, lang)
 
@@ -247,11 +252,7 @@ def parser(lang: str = "da") -> argparse.ArgumentParser:
     r.add_argument("--png", metavar="DIR", help="also render each slide as a PNG into DIR, for review "
                                                 "(needs LibreOffice and pdftoppm)")
     _common(r, top=False)
-    r.add_argument("--cutoff-year", type=_year_type(lang), metavar="Y",
-                   help=f"key figures also up to and including this year ({YEARS[0]}–{YEARS[1]})")
-    r.add_argument("--rate", type=_rate_type(lang), default=DEFAULT_RATE, metavar="RATE", help=rate_help)
-    r.add_argument("--jobs", type=_jobs_type(lang), default=None, metavar="N",
-                   help="worker processes for reading (default: CPU count)")
+    _add_batch(r, lang, rate_help)
     p.subcommands = {"validate": v, "compute": c, "consolidate": k, "template": t, "build-workbook": w, "diff": d,
                      "report": r}
     return p

@@ -51,7 +51,6 @@ class _Reader:
         self.file, self.sheet, self.grid, self.texts, self.region = file, sheet, grid, texts, region
         self.merge_ends = {start: end for start, end in (merges or ())}
         self.merges_known = merges is not None
-        self.no_merges = merges is not None and not self.merge_ends  # then every value is right of its label
         self.bounded = region is not EVERYWHERE
         self.findings: list[Finding] = []
 
@@ -73,7 +72,7 @@ class _Reader:
             name = METADATA_BY_ALIAS.get(norm)
             if name is None or r in skip_rows or (c == label_col and is_table_label(value)):
                 continue
-            vc = c + 1 if self.no_merges else self.value_col(r, c)
+            vc = self.value_col(r, c)
             if name in case.label_cells:
                 other = self.value(r, vc)
                 if other not in ("", None) and text_of(other) != case.text(name):
