@@ -643,6 +643,55 @@ def test_table_typed_as_text_is_one_warning_per_row(tmp_path):
     assert_totals(case, 2_311_000, 4_900_000)
 
 
+@pytest.mark.parametrize("shown_as", ["0 (Excel's SUM skips the text)", "300 (the text read as a number)"])
+def test_number_as_text_is_one_warning_not_a_cascade_through_the_saved_totals(tmp_path, shown_as):
+    # Gevinst 2027 typed as the text "300", in a workbook saved by Excel: its formulas give their own reading of the
+    # text. Excel's SUM skips it, so Besparelse i alt 2027 shows 0, Nettoresultat 2027 0 − 300 = −300, Akk.
+    # -500 -800 -300 400 1100 1800, and the "I alt" of Gevinst 3.300 − 300 = 3.000 (with the sums below it).
+    # The one mistake is the text cell: one advarsel there, nothing at the totals it throws off; xlpy reads it
+    # as 300, so the case counts 3.300 as typed.
+    skipped = shown_as.startswith("0")
+    gain_2027 = 0 if skipped else 300
+    overrides = {("Gevinst", 1): "300", ("Besparelse i alt", 1): gain_2027, ("Nettoresultat", 1): gain_2027 - 300}
+    cumulative = [-500, -500 + gain_2027 - 300]
+    for net in (500, 700, 700, 700):
+        cumulative.append(cumulative[-1] + net)
+    overrides.update({("Akk. nettoresultat", i): v for i, v in enumerate(cumulative)})
+    saving_total = 3_300 - 300 + gain_2027
+    book = one_case(tmp_path / "tekst_gemt.xlsx", overrides=overrides, total_column=True,
+                    total_column_overrides={"Gevinst": saving_total, "Besparelse i alt": saving_total,
+                                            "Nettoresultat": saving_total - 1_200})
+    res = run(book)
+    assert serious(res) == [("number-as-text", "advarsel", "Case 1", book.layout().cell("Gevinst", 1))], every(res)
+    case = the_case(res)
+    assert_years(case.figures.saving, [0, 300_000, 600_000, 800_000, 800_000, 800_000])
+    assert_totals(case, BASE_INVESTMENT, BASE_SAVING)
+    assert case.figures.complete
+
+
+def test_a_wrong_total_in_another_year_is_still_found_beside_a_number_as_text(tmp_path):
+    # As above, Excel's SUM skipping "300" in 2027; and Besparelse i alt 2029 typed as 900 where Gevinst gives 800:
+    # that slip has nothing to do with the text, so it is its own fejl.
+    overrides = {("Gevinst", 1): "300", ("Besparelse i alt", 1): 0, ("Nettoresultat", 1): -300,
+                 ("Besparelse i alt", 3): 900}
+    res = run(one_case(tmp_path / "tekst_og_slip.xlsx", overrides=overrides))
+    book_cells = [(f.code, f.cell) for f in res.findings if f.severity.value in ("fejl", "advarsel")]
+    layout = one_case(tmp_path / "layout.xlsx").layout()
+    assert ("number-as-text", layout.cell("Gevinst", 1)) in book_cells
+    assert ("computed-mismatch", layout.cell("Besparelse i alt", 3)) in book_cells, book_cells
+    assert not any(cell in (layout.cell("Besparelse i alt", 1), layout.cell("Nettoresultat", 1))
+                   for _, cell in book_cells), book_cells
+
+
+def test_a_total_typed_by_hand_as_text_is_still_checked_in_a_table_typed_as_text(tmp_path):
+    # The whole table typed as text, the totals too (by hand, not formulas): Besparelse i alt 2029 typed "900" where
+    # Gevinst gives 800 is a slip of its own, found at its cell beside the one advarsel per row.
+    book = one_case(tmp_path / "tekst_slip.xlsx", as_text=True, overrides={("Besparelse i alt", 3): "900"})
+    res = run(book)
+    assert [(f.code, f.cell) for f in res.findings if f.severity.value == "fejl"] == [
+        ("computed-mismatch", book.layout().cell("Besparelse i alt", 3))], every(res)
+
+
 # --- 14. error values -----------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("error", ["#REF!", "#VALUE!", "#DIV/0!", "#N/A"])

@@ -27,6 +27,10 @@ class Row:
     assumed: bool = False  # an unknown label read as an input because of where it stands (readings.py decides)
     total: float | None = None  # what the row's "I alt" cell shows, when the table has that column
     parent: "Row | None" = None  # sub-rows: the row they are part of
+    # The year indexes whose amount was typed as text ("1.075"). The workbook's own formulas read such a cell in an
+    # input row their own way (Excel's SUM skips it), so the computed values it feeds are not compared with xlpy's
+    # (unless typed as text themselves, by hand): the text cell's finding is the one finding.
+    from_text: tuple[int, ...] = ()
 
     def cell(self, index: int, year_cols: list[int]) -> str:
         return a1(self.row, year_cols[index])
@@ -90,6 +94,12 @@ class Case:
         in its CaseResult). Worker processes send cases back this way, which halves what is pickled and held."""
         return replace(self, label_cells={}, rows={}, gains=[], costs=[], subrows=[], beside=[],
                        unreadable=frozenset(self.unreadable))
+
+    def years_from_text(self) -> set[int]:
+        """Year indexes where an investment or gain was typed as text. There the workbook's own formulas read the
+        cell their own way (Excel's SUM skips it), so a computed row's number in that year is not compared with
+        xlpy's figure (one typed as text is: typed by hand): the text cell's finding is the one finding."""
+        return {i for row in (*self.cost_rows(), *self.gains) for i in row.from_text}
 
     def cost_rows(self) -> list[Row]:
         """Every investment row; for a case built by hand, its one_off and recurring rows."""

@@ -35,6 +35,7 @@ Merges = Sequence[tuple[tuple[int, int], tuple[int, int]]]  # ((row, col), (row,
 SINGLE_ROWS = ("investment", "saving_total", "net", "cumulative")
 _ERROR_VALUE = re.compile(r"^#(?:REF!|VALUE!|DIV/0!|N/A|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!)$")
 UNLABELLED = "(uden tekst)"
+_READ_FROM_TEXT = ("number-as-text", "number-ambiguous")  # a number typed as text, read as the number it says
 FOLLOW_UP_FIELDS = ("follow_up_year", "deviation_reason")
 BELOW = 20  # rows under a table searched for its companion and realised rows
 _RECURRING_WORDS = tuple(normalise(w) for w in ("drift", "løbende", "årlig", "varig", "licens"))
@@ -53,6 +54,7 @@ class _Reader:
         self.merges_known = merges is not None
         self.bounded = region is not EVERYWHERE
         self.findings: list[Finding] = []
+        self.from_text: list[int] = []  # of the last row amounts() read: the year indexes read from text
 
     def add(self, code: str, cell: str | None = None, **params: Any) -> None:
         self.findings.append(finding(code, self.file, self.sheet, cell, **params))
@@ -188,6 +190,7 @@ class _Reader:
         width = len(cells)
         values: list[float | None] = []
         unreadable: list[int] = []
+        self.from_text = []
         mark = len(self.findings)
         for i, c in enumerate(year_cols):  # the common cells without a call to amount()
             raw = cells[c] if c < width else ""
@@ -199,10 +202,13 @@ class _Reader:
             elif kind is str and not raw:  # blank (NoValue, a subclass, is not this)
                 values.append(blank)
             else:
+                before = len(self.findings)
                 value, readable = self.amount(raw, r, c, blank)
                 values.append(value)
                 if not readable:
                     unreadable.append(i)
+                elif len(self.findings) > before and self.findings[-1].code in _READ_FROM_TEXT:
+                    self.from_text.append(i)
         if len(self.findings) - mark < 2:
             return values, unreadable  # fewer than two findings: no numbers-as-text to merge into one
         as_text = [f for f in self.findings[mark:] if f.code == "number-as-text"]
@@ -293,6 +299,8 @@ class _Reader:
             is_input = key in COST_KEYS or key in ("saving", "sub")
             values, unreadable = self.amounts(r, label, year_cols, 0.0 if is_input else None)
             row = Row(key, label, r, values, assumed=assumed, total=self.total(r, case.total_col))
+            if self.from_text:
+                row.from_text = tuple(self.from_text)
             read.append(row)
             if key == "sub":
                 row.parent, row.counted = parent, False
