@@ -1,6 +1,6 @@
 """Where the time of one `xlpy consolidate` goes, and two checkouts against each other: `python -m bench.steps`.
 
-    python -m bench.steps [--n 1000] [--jobs 2] [--section]
+    python -m bench.steps [--n 1000] [--jobs 2] [--saved] [--section]
                                                          the steps of consolidate_files, timed in this process:
                                                          reading (wall, and the workers' CPU), consolidating, the
                                                          Overblik layout, writing every sheet; then the floors
@@ -11,7 +11,8 @@
                                                          fresh processes, alternately, medians (OLD_ROOT: e.g. a
                                                          `git worktree add /tmp/old <commit>`)
 
-Uses the benchmark's generated workbooks (bench/generate.py) in --work. Not part of the test suite; prints lines
+Uses the benchmark's generated workbooks (bench/generate.py) in --work; with --saved, the same workbooks as Excel
+saves them (bench/saved.py: every formula's result stored). Not part of the test suite; prints lines
 and writes its output workbooks under --work (and, with --section, its section of bench/RESULTS.md).
 """
 
@@ -103,7 +104,7 @@ def writer_floor(layouts: list, out: Path) -> float:
     return time.perf_counter() - t
 
 
-def section(times: dict[str, float], n: int, jobs: int) -> str:
+def section(times: dict[str, float], n: int, jobs: int, saved: bool = False) -> str:
     """The "Where the time goes" section of RESULTS.md from one run of steps()."""
     from bench.__main__ import machine
 
@@ -111,9 +112,10 @@ def section(times: dict[str, float], n: int, jobs: int) -> str:
     bare = times["floor: XlsxWriter alone, the same cells"]
     wall = sum(v for k, v in times.items() if "CPU" not in k and "floor" not in k)
     lines = ["## Where the time goes", "",
-             f"Run on {time.strftime('%Y-%m-%d')} with `python -m bench.steps --n {n} --section` on {machine()}: "
-             f"the steps of `xlpy consolidate` over N = {n:,} workbooks ({jobs} worker processes), timed in one "
-             "process, and two floors measured in the same process after them.", "",
+             f"Run on {time.strftime('%Y-%m-%d')} with `python -m bench.steps --n {n}{' --saved' if saved else ''} "
+             f"--section` on {machine()}: the steps of `xlpy consolidate` over N = {n:,} workbooks "
+             f"{'as Excel saves them ' if saved else ''}({jobs} worker processes), timed in one process, and two "
+             "floors measured in the same process after them.", "",
              "| step | s | ÷ calamine floor |", "|---|---|---|"]
     for name, seconds in times.items():
         lines.append(f"| {name} | {seconds:.2f} | {seconds / floor:.2f} |")
@@ -148,10 +150,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "xlpy-bench")
     parser.add_argument("--section", action="store_true", help="write the steps as a section of --out")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--saved", action="store_true",
+                        help="the workbooks as Excel saves them, every formula's result stored (bench/saved.py)")
     args = parser.parse_args(argv)
     books = args.work / "books"
     generate(books, args.n)
     folder = subset(books, args.n, args.work)
+    if args.saved:
+        from bench.saved import saved
+
+        saved(books, args.work / "books-saved", args.n)
+        folder = subset(args.work / "books-saved", args.n, args.work, "s")
     if args.against:
         runs = against(args.against.resolve(), folder, args.work, args.repeats)
         med = {k: statistics.median(v) for k, v in runs.items()}
@@ -168,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.section:
         from bench.__main__ import write_sections
 
-        write_sections(args.out, {"Where the time goes": section(times, args.n, jobs)})
+        write_sections(args.out, {"Where the time goes": section(times, args.n, jobs, args.saved)})
         print(f"wrote the section to {args.out}")
     return 0
 
