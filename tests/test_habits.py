@@ -703,6 +703,40 @@ def test_error_value_in_a_gain_cell(tmp_path, error):
     assert not the_case(res).figures.complete
 
 
+def _carried(first: str, year: int) -> dict[tuple[str, int], str]:
+    """What Excel shows when row `first` holds #REF! in year index `year`: the error carried by the template's
+    formulas into every computed row below it in that year, and into Akk. from that year on."""
+    below = ["Besparelse i alt", "Nettoresultat"]
+    shown = {(first, year): "#REF!"}
+    shown.update({(label, year): "#REF!" for label in below[below.index(first) + 1 if first in below else 0:]})
+    shown.update({("Akk. nettoresultat", i): "#REF!" for i in range(year, 6)})
+    return shown
+
+
+@pytest.mark.parametrize("first", ["Gevinst", "Besparelse i alt"])
+def test_an_error_value_carried_by_the_formulas_below_it_is_one_fejl(tmp_path, first):
+    # Saved by Excel: #REF! in Gevinst 2028 (or in the Besparelse i alt formula itself) shows #REF! in every
+    # computed cell that sums it: Besparelse i alt 2028, Nettoresultat 2028, Akk. 2028–2031 and the "I alt" cells.
+    # One mistake: one fejl, where it starts.
+    book = one_case(tmp_path / "ref.xlsx", overrides=_carried(first, 2), total_column=True,
+                    total_column_overrides={label: "#REF!" for label in (first, "Besparelse i alt", "Nettoresultat")})
+    res = run(book)
+    assert fejl(res) == [("error-value", book.layout().cell(first, 2))], every(res)
+    assert the_case(res).figures.complete == (first != "Gevinst")  # xlpy's figures come from the inputs
+
+
+def test_an_error_in_a_computed_row_with_no_error_above_it_is_its_own_fejl(tmp_path):
+    # #REF! in Gevinst 2028 (carried below it), and in Nettoresultat 2030 a broken formula of its own (carried into
+    # Akk. 2030, which shows #REF! anyway from 2028): two fejl, at the two cells where they start.
+    shown = _carried("Gevinst", 2)
+    shown[("Nettoresultat", 4)] = "#REF!"
+    book = one_case(tmp_path / "to_ref.xlsx", overrides=shown)
+    res = run(book)
+    layout = book.layout()
+    assert fejl(res) == [("error-value", layout.cell("Gevinst", 2)),
+                         ("error-value", layout.cell("Nettoresultat", 4))], every(res)
+
+
 # --- 15. one wrong cumulative cell ----------------------------------------------------------------------------------
 
 def test_one_wrong_cumulative_cell_is_one_fejl_at_that_cell(tmp_path):

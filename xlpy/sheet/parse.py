@@ -252,6 +252,7 @@ class _Reader:
         case.total_col = self.header_col(table.header_row, label_col, TOTAL_HEADER)
 
         read: list[Row] = []
+        broken: set[int] = set()  # year indexes where a row read so far holds no amount (#REF!, text)
         section = None  # "cost", "gain", "after_cost_total", "end": where an unknown row stands
         parent: Row | None = None
         r = table.header_row
@@ -297,7 +298,12 @@ class _Reader:
                 self.add("label-duplicate", a1(r, label_col), label=label, first=a1(case.rows[key].row, label_col))
                 continue
             is_input = key in COST_KEYS or key in ("saving", "sub")
+            mark = len(self.findings)
             values, unreadable = self.amounts(r, label, year_cols, 0.0 if is_input else None)
+            if not is_input and unreadable:
+                self.carried_errors(mark, r, key, year_cols, unreadable, broken)
+            if key != "sub":  # "Heraf" rows feed no formula
+                broken.update(unreadable)
             row = Row(key, label, r, values, assumed=assumed, total=self.total(r, case.total_col))
             if self.from_text:
                 row.from_text = tuple(self.from_text)
@@ -331,6 +337,22 @@ class _Reader:
             self.add("table-incomplete", a1(table.first_row, label_col), row=row_label("saving"))
         self.empty_year_columns(case)
         return read
+
+    def carried_errors(self, mark: int, r: int, key: str, year_cols: list[int], unreadable: list[int],
+                       broken: set[int]) -> None:
+        """A computed row's error values that its formulas carry from a row above (#REF! in Gevinst 2028 shows in
+        Besparelse i alt, Nettoresultat and Akk. 2028, and in Akk. every year after): no findings of their own, since
+        the error where it starts is the one finding. The cumulative row also carries its own earlier errors."""
+        first = min(broken, default=None)
+        carried = set()
+        for i in unreadable:
+            if i in broken or (key == "cumulative" and first is not None and first <= i):
+                carried.add(a1(r, year_cols[i]))
+            if key == "cumulative" and (first is None or i < first):
+                first = i
+        if carried:
+            self.findings[mark:] = [f for f in self.findings[mark:]
+                                    if not (f.code == "error-value" and f.cell in carried)]
 
     def beside(self, case: Case, r: int, label: str, key: str) -> None:
         """A low/high companion or a realised row: read (blank cells stay None: a realised figure not yet known, or

@@ -1,0 +1,147 @@
+"""Case sheets as Excel saves them, with one slip in an input: one finding, at the slip.
+
+A department's workbook has been saved by Excel, so its totals (Investering i alt, Besparelse i alt, Nettoresultat,
+Akk. nettoresultat, the "I alt" column) hold what their formulas gave. When one input cell is wrong, those formulas
+carry it on: a number typed as text is left out by SUM (read as its number by +), an error value (#REF!) shows in every
+total that sums it. The slip is one mistake, so it is one finding, at its cell — never a trail of mismatches through
+the totals — and every other figure is still checked. Hypothesis varies what else departments vary: the unit and its
+decimals, how many rows and which names, a "Heraf" row, where the labels stand, how the years are written, an "I alt"
+column, whether the totals sum with SUM or with +, and which cell slips how.
+
+The totals are computed here from the generated amounts, by plain arithmetic, the way Excel's formulas do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from habits import GAIN, ONE_OFF, RECURRING, SUB, TOTAL_LABELS, CaseSpec, Line, danish, write_book, write_lister
+from xlpy.portfolio.pipeline import check_files
+
+IN_CI = bool(os.environ.get("CI"))
+EXAMPLES = 150 if IN_CI else 60
+
+UNITS = {  # unit -> (kr. per unit, decimals typed, smallest and largest amount in the unit: 20.000 kr. to 3 mio. kr.)
+    "kr.": (1, (0,), (20_000, 3_000_000)),
+    "1.000 kr.": (1000, (0, 1), (20, 3_000)),
+    "mio. kr.": (1_000_000, (1, 2), (0.1, 3)),
+}
+ERRORS = ("#REF!", "#VALUE!", "#N/A", "#DIV/0!")
+NAMES = {ONE_OFF: ["Engangsinvestering", "Anlæg", "Implementeringsomkostninger"],
+         RECURRING: ["Varig investering", "Drift", "Driftsudgifter"],
+         GAIN: ["Gevinst", "Besparelse", "Merindtægt", "Mindreudgift"]}
+
+
+def year_headers(style: str, years: list[int]) -> list:
+    if style == "text":
+        return [str(y) for y in years]
+    if style == "budget":
+        return [f"B{years[0]}"] + [f"BO{k} {y}" for k, y in enumerate(years[1:], start=1)]
+    if style == "dates":
+        return [dt.date(y, 1, 1) for y in years]
+    return list(years)
+
+
+@st.composite
+def saved_cases(draw):
+    """(spec, slip): a case sheet as Excel saved it, and the slipped cell as (label, year index, kind)."""
+    unit = draw(st.sampled_from(sorted(UNITS)))
+    factor, decimal_choices, (low, high) = UNITS[unit]
+    decimals = draw(st.sampled_from(decimal_choices))
+    n = draw(st.integers(3, 7))
+    first = draw(st.integers(2024, 2028))
+    years = list(range(first, first + n))
+
+    scale = 10 ** decimals
+
+    def amount() -> float:
+        k = draw(st.integers(round(low * scale), round(high * scale)))
+        return k / scale if decimals else k
+
+    def amounts() -> list[float]:
+        return [0 if draw(st.integers(0, 3)) == 0 else amount() for _ in range(n)]
+
+    lines: list[Line] = []
+    for kind, most in ((ONE_OFF, 2), (RECURRING, 2), (GAIN, 3)):
+        for name in draw(st.lists(st.sampled_from(NAMES[kind]), min_size=1, max_size=most, unique=True)):
+            lines.append(Line(name, amounts(), kind))
+    if draw(st.booleans()):  # a "Heraf" row: half its parent, never in the totals
+        k = draw(st.integers(0, len(lines) - 1))
+        half = [round(v / 2, decimals) for v in lines[k].values]
+        lines.insert(k + 1, Line("Heraf løn", half, SUB))
+    inputs = [line for line in lines if line.kind != SUB]
+    slipped = draw(st.sampled_from(inputs))
+    i = draw(st.integers(0, n - 1))
+    if slipped.values[i] == 0:
+        slipped.values[i] = amount()
+    kind = draw(st.sampled_from(["text", "text", "error"]))
+    typed = danish(slipped.values[i]) if kind == "text" else draw(st.sampled_from(ERRORS))
+    adds_text = draw(st.booleans())  # the totals written as B21+B22 (text read as its number) or SUM (text left out)
+
+    def cell(line: Line, y: int):
+        """What a total formula takes from this input cell: its number, 0 (SUM skips text) or the error."""
+        if line is slipped and y == i:
+            if kind == "error":
+                return typed
+            return line.values[y] if adds_text else 0
+        return line.values[y]
+
+    def total(values: list) -> object:
+        errors = [v for v in values if isinstance(v, str)]
+        return errors[0] if errors else round(sum(values), 9)
+
+    shown: dict[tuple[str, int], object] = {(slipped.label, i): typed}
+    investment = [total([cell(line, y) for line in inputs if line.kind != GAIN]) for y in range(n)]
+    saving = [total([cell(line, y) for line in inputs if line.kind == GAIN]) for y in range(n)]
+    net = [total([s, -v if not isinstance(v, str) else v]) for s, v in zip(saving, investment)]
+    cumulative, run = [], 0.0
+    for v in net:
+        run = v if isinstance(v, str) or isinstance(run, str) else round(run + v, 9)
+        cumulative.append(run)
+    for key, values in (("investment", investment), ("saving_total", saving), ("net", net),
+                        ("cumulative", cumulative)):
+        shown.update({(TOTAL_LABELS[key], y): v for y, v in enumerate(values)})
+    total_column = draw(st.booleans())
+    column: dict[str, object] = {}
+    if total_column:  # each row's "I alt" is SUM over its years: text left out, an error carried
+        for line in lines:
+            column[line.label] = total([cell(line, y) if line.kind != SUB else line.values[y] for y in range(n)])
+        for key, values in (("investment", investment), ("saving_total", saving), ("net", net)):
+            column[TOTAL_LABELS[key]] = total(values)
+    spec = CaseSpec(unit=unit, years=years, year_headers=year_headers(
+        draw(st.sampled_from(["numbers", "text", "budget", "dates"])), years),
+        period=f"{years[0]}–{years[-1]}", lines=lines, overrides=shown, total_column=total_column,
+        total_column_overrides=column, label_col=draw(st.sampled_from([1, 2])),
+        merged_labels=draw(st.booleans()) and draw(st.booleans()))
+    return spec, (slipped.label, i, kind), factor
+
+
+def serious(res):
+    return [(f.code, f.cell) for f in res.findings if f.severity.value in ("fejl", "advarsel")]
+
+
+@settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=IN_CI,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(saved_cases())
+def test_one_slip_in_a_saved_workbook_is_one_finding_at_the_slip(tmp_path: Path, example):
+    spec, (label, i, kind), factor = example
+    book = write_book(tmp_path / "gemt.xlsx", [("Case 1", [spec]), ("Lister", write_lister)])
+    res = check_files([book.path])
+    at = book.layout().cell(label, i)
+    found = serious(res)
+    if kind == "error":
+        assert found == [("error-value", at)], (found, spec)
+        assert not res.cases[0].figures.complete
+        return
+    assert len(found) == 1 and found[0][1] == at and found[0][0] in ("number-as-text", "number-ambiguous"), \
+        (found, spec)
+    if found[0][0] == "number-as-text":  # read as the number it says: the figures are the typed amounts
+        f = res.cases[0].figures
+        investment = sum(v for line in spec.lines if line.kind in (ONE_OFF, RECURRING) for v in line.values)
+        saving = sum(v for line in spec.lines if line.kind == GAIN for v in line.values)
+        assert abs(f.total_investment - investment * factor) < 0.01, (f.total_investment, investment, spec)
+        assert abs(f.total_saving - saving * factor) < 0.01, (f.total_saving, saving, spec)
