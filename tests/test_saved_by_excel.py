@@ -6,7 +6,7 @@ carry it on: a number typed as text is left out by SUM (read as its number by +)
 total that sums it. The slip is one mistake, so it is one finding, at its cell — never a trail of mismatches through
 the totals — and every other figure is still checked. Hypothesis varies what else departments vary: the unit and its
 decimals, how many rows and which names, a "Heraf" row, where the labels stand, how the years are written, an "I alt"
-column, whether the totals sum with SUM or with +, and which cell slips how.
+column, the budget sign convention, whether the totals sum with SUM or with +, and which cell slips how.
 
 The totals are computed here from the generated amounts, by plain arithmetic, the way Excel's formulas do.
 """
@@ -69,17 +69,22 @@ def saved_cases(draw):
     for kind, most in ((ONE_OFF, 2), (RECURRING, 2), (GAIN, 3)):
         for name in draw(st.lists(st.sampled_from(NAMES[kind]), min_size=1, max_size=most, unique=True)):
             lines.append(Line(name, amounts(), kind))
+    in_gains: set[str] = {line.label for line in lines if line.kind == GAIN}  # signed in the budget convention
     if draw(st.booleans()):  # a "Heraf" row: half its parent, never in the totals
         k = draw(st.integers(0, len(lines) - 1))
         half = [round(v / 2, decimals) for v in lines[k].values]
         lines.insert(k + 1, Line("Heraf løn", half, SUB))
+        if lines[k].kind == GAIN:
+            in_gains.add("Heraf løn")
     inputs = [line for line in lines if line.kind != SUB]
     slipped = draw(st.sampled_from(inputs))
     i = draw(st.integers(0, n - 1))
     if slipped.values[i] == 0:
         slipped.values[i] = amount()
+    sign = draw(st.sampled_from([1, 1, -1]))  # -1: the budget sign convention (gains typed with minus)
+    signed = lambda line: -1 if sign < 0 and line.label in in_gains else 1  # noqa: E731
     kind = draw(st.sampled_from(["text", "text", "error"]))
-    typed = danish(slipped.values[i]) if kind == "text" else draw(st.sampled_from(ERRORS))
+    typed = danish(signed(slipped) * slipped.values[i]) if kind == "text" else draw(st.sampled_from(ERRORS))
     adds_text = draw(st.booleans())  # the totals written as B21+B22 (text read as its number) or SUM (text left out)
 
     def cell(line: Line, y: int):
@@ -87,8 +92,8 @@ def saved_cases(draw):
         if line is slipped and y == i:
             if kind == "error":
                 return typed
-            return line.values[y] if adds_text else 0
-        return line.values[y]
+            return signed(line) * line.values[y] if adds_text else 0
+        return signed(line) * line.values[y]
 
     def total(values: list) -> object:
         errors = [v for v in values if isinstance(v, str)]
@@ -97,7 +102,9 @@ def saved_cases(draw):
     shown: dict[tuple[str, int], object] = {(slipped.label, i): typed}
     investment = [total([cell(line, y) for line in inputs if line.kind != GAIN]) for y in range(n)]
     saving = [total([cell(line, y) for line in inputs if line.kind == GAIN]) for y in range(n)]
-    net = [total([s, -v if not isinstance(v, str) else v]) for s, v in zip(saving, investment)]
+    # net: gains − investment; in the budget convention investment + (negative) gains, a saving shown negative
+    net = [total([s, -v if not isinstance(v, str) else v]) for s, v in zip(saving, investment)] if sign > 0 else \
+        [total([v, s]) for s, v in zip(saving, investment)]
     cumulative, run = [], 0.0
     for v in net:
         run = v if isinstance(v, str) or isinstance(run, str) else round(run + v, 9)
@@ -109,19 +116,22 @@ def saved_cases(draw):
     column: dict[str, object] = {}
     if total_column:  # each row's "I alt" is SUM over its years: text left out, an error carried
         for line in lines:
-            column[line.label] = total([cell(line, y) if line.kind != SUB else line.values[y] for y in range(n)])
+            column[line.label] = total([cell(line, y) if line.kind != SUB else signed(line) * line.values[y]
+                                        for y in range(n)])
         for key, values in (("investment", investment), ("saving_total", saving), ("net", net)):
             column[TOTAL_LABELS[key]] = total(values)
     spec = CaseSpec(unit=unit, years=years, year_headers=year_headers(
         draw(st.sampled_from(["numbers", "text", "budget", "dates"])), years),
         period=f"{years[0]}–{years[-1]}", lines=lines, overrides=shown, total_column=total_column,
-        total_column_overrides=column, label_col=draw(st.sampled_from([1, 2])),
+        total_column_overrides=column, label_col=draw(st.sampled_from([1, 2])), gain_sign=sign,
         merged_labels=draw(st.booleans()) and draw(st.booleans()))
     return spec, (slipped.label, i, kind), factor
 
 
 def serious(res):
-    return [(f.code, f.cell) for f in res.findings if f.severity.value in ("fejl", "advarsel")]
+    """Every fejl and advarsel but the one the budget sign convention is (it says how the sheet is signed)."""
+    return [(f.code, f.cell) for f in res.findings
+            if f.severity.value in ("fejl", "advarsel") and f.code != "sign-budget-convention"]
 
 
 @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=IN_CI,
