@@ -167,7 +167,8 @@ def cross_file_findings(results: Sequence[CaseResult], already: set[tuple[str, s
     files were given in. `already`: (file, sheet) of cases reported as duplicate-case-nr within their workbook."""
     from ..check.validate import duplicate_case_numbers
 
-    ordered = sorted(results, key=lambda r: Path(r.case.file))  # stable: sheets keep their order in a file
+    paths = {file: Path(file) for file in {r.case.file for r in results}}  # one Path per file, not per case
+    ordered = sorted(results, key=lambda r: paths[r.case.file])  # stable: sheets keep their order in a file
     found = duplicate_case_numbers((r.case for r in ordered), across_files=True)
     return found + duplicate_cases(ordered, set(already) | {(f.file, f.sheet) for f in found})
 
