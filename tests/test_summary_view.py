@@ -19,7 +19,7 @@ from xlpy.portfolio.batch import consolidate_files
 from xlpy.layouts import measure
 from xlpy.sheet.numbers import grouped
 from xlpy.layouts.fit import CELL_MARGIN, FILTER_BUTTON, LINE_HEIGHT
-from xlpy.layouts.summary import OVERVIEW_COLUMNS
+from xlpy.layouts.overview import OVERVIEW_COLUMNS
 
 
 @pytest.fixture(scope="module")
