@@ -246,6 +246,17 @@ def test_digit_widths_are_tabular(bold):
         assert measure.em(text, bold) == pytest.approx(by_char)
 
 
+@given(st.text(alphabet=st.one_of(st.sampled_from("Ældre og sundhed – AM-1 › 0123,.\t\n"),
+                                  st.characters(codec="utf-8", exclude_categories=("Cs",)))), st.booleans())
+@example("Velfærd\tteknologi", False)  # a tab: outside the table, 0 wide
+@example("Ψ 中文", True)  # Greek and CJK: outside the table
+def test_text_width_is_the_sum_of_its_characters(text, bold):
+    """_em sums a text's widths from the table in one go and falls back to _char for a character outside it; the
+    width is exactly the sum of _char over its characters."""
+    by_char = sum(measure._char(ch, bold) for ch in text) / 1000 * measure.SAFETY
+    assert measure._em.__wrapped__(text, bold) == by_char
+
+
 _NUMBERS = st.one_of(st.floats(min_value=-1e14, max_value=1e14, allow_nan=False), st.integers(-120, 120),
                      st.integers(min_value=-10**12, max_value=10**12),
                      st.sampled_from([9.5, 99.995, -999.95, 0.5, 9.4999999999999996, 999_999.5, -0.004]))
