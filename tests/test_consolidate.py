@@ -227,8 +227,8 @@ def test_a_batch_leaves_garbage_collection_as_it_found_it(tmp_path, monkeypatch)
 
 
 def test_render_writes_what_xlsxwriters_public_calls_write(tmp_path, monkeypatch):
-    """render calls XlsxWriter's undecorated _write_number and _write_string (cell_writers); a book written with the
-    public write_number and write_string instead is the same, part for part, byte for byte."""
+    """render calls XlsxWriter's undecorated _write_number, _write_string, _write_blank and _write_url (cell_writers);
+    a book written with the public write_number, … instead is the same, part for part, byte for byte."""
     import zipfile
 
     from xlpy.layout import Formula, SheetLayout
@@ -244,8 +244,8 @@ def test_render_writes_what_xlsxwriters_public_calls_write(tmp_path, monkeypatch
     sheet.put(0, 2, Formula("=B10+1", 2.0), "amount")
     sheet.put(1, 2, "fil.xlsx › Ark", "link", "fil.xlsx#'Ark'!A1")
     books = {}
-    for name, writers in (("undecorated", xlsx.cell_writers), ("public", lambda ws: (ws.write_number,
-                                                                                      ws.write_string))):
+    public = lambda ws: (ws.write_number, ws.write_string, ws.write_blank, ws.write_url)  # noqa: E731
+    for name, writers in (("undecorated", xlsx.cell_writers), ("public", public)):
         monkeypatch.setattr(xlsx, "cell_writers", writers)
         xlsx.write_book(tmp_path / f"{name}.xlsx", [sheet], streaming=True)
         with zipfile.ZipFile(tmp_path / f"{name}.xlsx") as z:

@@ -170,12 +170,13 @@ def _row_cells(cells: list[Cell], row: int) -> list[Cell]:
     return cells[start:end]
 
 
-def cell_writers(ws: Any) -> tuple[Callable[..., Any], Callable[..., Any]]:
-    """The worksheet's write_number and write_string for (row, column) numbers. XlsxWriter's public ones are its
-    _write_number and _write_string behind a decorator that also takes A1 notation ("B7"), which costs a call and a
-    conversion attempt per cell (0,1 s of 1,6 at 10.000 cases); render gives numbers only, so it calls them directly,
-    the same calls with the same arguments. An XlsxWriter without them gets the public ones."""
-    return (getattr(ws, "_write_number", ws.write_number), getattr(ws, "_write_string", ws.write_string))
+def cell_writers(ws: Any) -> tuple[Callable[..., Any], ...]:
+    """The worksheet's write_number, write_string, write_blank and write_url for (row, column) numbers. XlsxWriter's
+    public ones are its _write_number, … behind a decorator that also takes A1 notation ("B7"), which costs a call and
+    a conversion attempt per cell (0,1 s of 1,6 at 10.000 cases); render gives numbers only, so it calls them
+    directly, the same calls with the same arguments. An XlsxWriter without them gets the public ones."""
+    return tuple(getattr(ws, "_" + name, getattr(ws, name))
+                 for name in ("write_number", "write_string", "write_blank", "write_url"))
 
 
 def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
@@ -218,7 +219,7 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
         ws.add_table(r0, c0, last, c1, options)
         ws.constant_memory = streaming
     links = 0
-    write_number, write_string = cell_writers(ws)
+    write_number, write_string, write_blank, write_url = cell_writers(ws)
     plain = _StyleFormats(formats, quote=False)  # style -> format: most cells
     quoted = _StyleFormats(formats, quote=True)  # with the quote prefix, for a text Excel would read as a formula
     for cell in cells:
@@ -234,6 +235,11 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
             if kind is float or kind is int:
                 write_number(r, c, value, plain[cell.style])
                 continue
+            if value is None:  # a blank cell only where it has a format (an empty amount of a case row)
+                fmt = plain[cell.style]
+                if fmt is not None:
+                    write_blank(r, c, None, fmt)
+                continue
         fmt = plain[cell.style]
         if isinstance(value, Formula):
             cached = "" if value.value is None else value.value
@@ -241,13 +247,13 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
         elif link and links < MAX_LINKS:
             links += 1
             text = "" if value is None else _text(str(value))
-            ws.write_url(r, c, _link_target(link, text or None), fmt, string=text or None)
+            write_url(r, c, _link_target(link, text or None), fmt, text or None)
         elif isinstance(value, str):
             value = _text(value)
             write_string(r, c, value, quoted[cell.style] if reads_as_formula(value) else fmt)
         elif value is None:
             if fmt is not None:
-                ws.write_blank(r, c, None, fmt)
+                write_blank(r, c, None, fmt)
         elif isinstance(value, bool):
             ws.write_boolean(r, c, value, fmt)
         elif isinstance(value, (int, float)):
