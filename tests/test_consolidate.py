@@ -224,3 +224,30 @@ def test_a_batch_leaves_garbage_collection_as_it_found_it(tmp_path, monkeypatch)
     with pytest.raises(OSError):
         consolidate_files([str(SAMPLES / "afdelinger")], str(tmp_path / "p.xlsx"))
     assert gc.isenabled() and gc.get_threshold() == before
+
+
+def test_render_writes_what_xlsxwriters_public_calls_write(tmp_path, monkeypatch):
+    """render calls XlsxWriter's undecorated _write_number, _write_string, _write_blank and _write_url (cell_writers);
+    a book written with the public write_number, … instead is the same, part for part, byte for byte."""
+    import zipfile
+
+    from xlpy.layout import Formula, SheetLayout
+    from xlpy.write import xlsx
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    sheet = SheetLayout("Ark")
+    texts = ["Ja", "Ældre og sundhed", "=SUM(A1)", "-5", "@x", "", " mellemrum ", "fil\udce6.xlsx", "a\x01b"]
+    for r, text in enumerate(texts):
+        sheet.put(r, 0, text, ("text", "wrap", "text_top")[r % 3])
+    for r, number in enumerate([0, 1, -2.5, 1e15, 2028, 0.1 + 0.2, True, None], start=len(texts)):
+        sheet.put(r, 1, number, ("amount", "year", "ratio", "integer_top")[r % 4])
+    sheet.put(0, 2, Formula("=B10+1", 2.0), "amount")
+    sheet.put(1, 2, "fil.xlsx › Ark", "link", "fil.xlsx#'Ark'!A1")
+    books = {}
+    public = lambda ws: (ws.write_number, ws.write_string, ws.write_blank, ws.write_url)  # noqa: E731
+    for name, writers in (("undecorated", xlsx.cell_writers), ("public", public)):
+        monkeypatch.setattr(xlsx, "cell_writers", writers)
+        xlsx.write_book(tmp_path / f"{name}.xlsx", [sheet], streaming=True)
+        with zipfile.ZipFile(tmp_path / f"{name}.xlsx") as z:
+            books[name] = {part: z.read(part) for part in z.namelist()}
+    assert books["undecorated"] == books["public"]

@@ -19,7 +19,7 @@ from xlpy.portfolio.batch import consolidate_files
 from xlpy.layouts import measure
 from xlpy.sheet.numbers import grouped
 from xlpy.layouts.fit import CELL_MARGIN, FILTER_BUTTON, LINE_HEIGHT
-from xlpy.layouts.summary import OVERVIEW_COLUMNS
+from xlpy.layouts.overview import OVERVIEW_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -246,13 +246,28 @@ def test_digit_widths_are_tabular(bold):
         assert measure.em(text, bold) == pytest.approx(by_char)
 
 
+@given(st.text(alphabet=st.one_of(st.sampled_from("Ældre og sundhed – AM-1 › 0123,.\t\n"),
+                                  st.characters(codec="utf-8", exclude_categories=("Cs",)))), st.booleans())
+@example("Velfærd\tteknologi", False)  # a tab: outside the table, 0 wide
+@example("Ψ 中文", True)  # Greek and CJK: outside the table
+def test_text_width_is_the_sum_of_its_characters(text, bold):
+    """_em sums a text's widths from the table in one go and falls back to _char for a character outside it; the
+    width is exactly the sum of _char over its characters."""
+    by_char = sum(measure._char(ch, bold) for ch in text) / 1000 * measure.SAFETY
+    assert measure._em.__wrapped__(text, bold) == by_char
+
+
 _NUMBERS = st.one_of(st.floats(min_value=-1e14, max_value=1e14, allow_nan=False), st.integers(-120, 120),
                      st.integers(min_value=-10**12, max_value=10**12),
                      st.sampled_from([9.5, 99.995, -999.95, 0.5, 9.4999999999999996, 999_999.5, -0.004]))
 
 
-@given(st.lists(_NUMBERS, min_size=1, max_size=40), st.sampled_from(["amount", "amount_bold", "ratio", "mio"]))
+@given(st.lists(_NUMBERS, min_size=1, max_size=40),
+       st.sampled_from(["amount", "amount_bold", "ratio", "mio", "integer", "year", "year_center_top",
+                        "input_decimal", "input_integer"]))
 @example([12.34, 99.995], "ratio")  # Python rounds 99.995 (a binary 99.99499…) to 99.99; Excel shows 100,00
+@example([2028, 2031, 2029, 12_345], "year")  # "0" groups nothing: 2028 is bounded by "2028", not "2,028"
+@example([999.5, 1000.0], "input_decimal")  # a carry that adds a digit, in a format without grouping
 @example([1.5, 9.95], "mio")
 @example([5.0, 5.0, 40.0], "amount")  # skipped by magnitude: only numbers no larger,
 @example([50.0, 50.0, -50.0], "amount")  # of the same sign
@@ -272,6 +287,22 @@ def test_column_width_is_that_of_its_widest_shown_number(values, style):
              for v in values]  # "0.00" has no thousands separator
     widest = max(measure.columns(text, STYLES[style].bold) for text in shown)
     assert sheet.widths[0] == round(max(0, widest + CELL_MARGIN) + 0.49)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["Ja", "Nej – opgivet", "AM-1", "", "Ældre og sundhed", "W" * 40]),
+                          st.sampled_from(["text", "label", "text_top", "wrap"])), min_size=1, max_size=30))
+def test_column_width_is_that_of_its_widest_text(cells):
+    """fit_widths measures each distinct text of a column once (bold apart); the width is still that of the widest
+    text any of its cells shows, each in its own font weight."""
+    from xlpy.layout import STYLES, SheetLayout
+    from xlpy.layouts.fit import fit_widths
+
+    sheet = SheetLayout("x")
+    for r, (text, style) in enumerate(cells, start=1):
+        sheet.put(r, 0, text, style)
+    fit_widths(sheet, minimum=0, maximum=1000)
+    widths = [measure.columns(text, STYLES[style].bold) for text, style in cells if text]
+    assert sheet.widths.get(0) == (round(max(widths) + CELL_MARGIN + 0.49) if widths else None)
 
 
 @given(st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=90),

@@ -35,15 +35,14 @@ class Totals:
     def empty(cls, n: int) -> "Totals":
         return cls([0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n)
 
-    def add(self, result: CaseResult, first: int) -> None:
-        """Add a case's amounts under their own years (`first` is the first year of these totals)."""
-        f = result.figures
+    def add(self, amounts: Sequence[tuple[int, float, float]]) -> None:
+        """Add a case's amounts by year, as by_year() gives them (an index into these totals, saving, investment)."""
         self.cases += 1
-        for year, saving, investment in zip(f.years, f.saving, f.recurring_and_one_off()):
-            j = year - first
-            self.saving[j] += saving
-            self.investment[j] += investment
-            self.net[j] += saving - investment
+        saving, investment, net = self.saving, self.investment, self.net
+        for j, s, i in amounts:
+            saving[j] += s
+            investment[j] += i
+            net[j] += s - i
 
     def finish(self) -> None:
         self.saving = [round(v, 2) for v in self.saving]
@@ -113,14 +112,20 @@ def primary_area(result: CaseResult) -> str:
     return areas[0] if areas else NO_AREA
 
 
-def _key_figures(results: Sequence[CaseResult], years: Sequence[int], total: Totals, last: int | None) -> KeyFigures:
+def by_year(result: CaseResult, first: int) -> list[tuple[int, float, float]]:
+    """A case's amounts as Totals.add takes them: (year - first, saving, investment) for each of its years."""
+    f = result.figures
+    return [(year - first, saving, investment)
+            for year, saving, investment in zip(f.years, f.saving, f.recurring_and_one_off())]
+
+
+def _key_figures(cases: int, areas: int, years: Sequence[int], total: Totals, last: int | None) -> KeyFigures:
     upto = [i for i, y in enumerate(years) if last is None or y <= last]
-    areas = {a for r in results for a in r.case.values("area")}
     return KeyFigures(
-        cases=len(results),
+        cases=cases,
         first_year=years[0] if years else None,
         last_year=(years[upto[-1]] if upto else None) if years else None,
-        areas=len(areas),
+        areas=areas,
         investment=round(sum(total.investment[i] for i in upto), 2),
         saving=round(sum(total.saving[i] for i in upto), 2),
         net=round(sum(total.net[i] for i in upto), 2),
@@ -178,7 +183,8 @@ def left_out_of_totals(results: Sequence[CaseResult], findings: Sequence[Finding
         case = r.case
         if normalise(case.text("status")) == ABANDONED:
             out[id(r)] = "opgivet"
-        elif any((case.file, case.sheet, case.cell_of(name)) in duplicates for name in ("case_nr", "title")):
+        elif duplicates and any((case.file, case.sheet, case.cell_of(name)) in duplicates
+                                for name in ("case_nr", "title")):
             out[id(r)] = "duplicate"
     return out
 
@@ -199,13 +205,16 @@ def consolidate(result: Result, cutoff_year: int | None = None, rate: float = DE
     total = Totals.empty(n)
     by_area: dict[str, Totals] = {}
     counts: dict[str, list[int]] = {}
-    for r in results:
-        area = primary_area(r)
-        area_totals = by_area.setdefault(area, Totals.empty(n))
-        area_counts = counts.setdefault(area, [0] * n)
+    areas_of = [r.case.values("area") for r in results]  # each case's areas, the first its primary one
+    for r, areas in zip(results, areas_of):
+        area = areas[0] if areas else NO_AREA  # primary_area(r)
+        if area not in by_area:
+            by_area[area], counts[area] = Totals.empty(n), [0] * n
+        area_totals, area_counts = by_area[area], counts[area]
         if id(r) in counted:
-            total.add(r, first)
-            area_totals.add(r, first)
+            amounts = by_year(r, first)
+            total.add(amounts)
+            area_totals.add(amounts)
             for y in set(r.figures.years):
                 area_counts[y - first] += 1
         else:
@@ -217,8 +226,8 @@ def consolidate(result: Result, cutoff_year: int | None = None, rate: float = DE
 
     examples_by_area: dict[str, int] = {}
     examples_by_category: dict[str, int] = {}
-    for r in results:
-        for a in dict.fromkeys(r.case.values("area")) or [NO_AREA]:
+    for r, areas in zip(results, areas_of):
+        for a in dict.fromkeys(areas) or [NO_AREA]:
             examples_by_area[a] = examples_by_area.get(a, 0) + 1
         for c in dict.fromkeys(r.case.values("category")) or [NO_CATEGORY]:
             examples_by_category[c] = examples_by_category.get(c, 0) + 1
@@ -228,7 +237,9 @@ def consolidate(result: Result, cutoff_year: int | None = None, rate: float = DE
     errors = _errors_by_case(all_results, findings)
 
     cutoff = cutoff_year if cutoff_year is not None else default_cutoff(years)
-    skipped_reasons = {f.file: f.code for f in result.findings if f.file in set(result.files_skipped)}
+    skipped = set(result.files_skipped)
+    skipped_reasons = {f.file: f.code for f in result.findings if f.file in skipped}
+    areas = len({a for case_areas in areas_of for a in case_areas})  # the same for the whole period and the cut
     return Consolidation(
         results=all_results,
         years=years,
@@ -237,8 +248,8 @@ def consolidate(result: Result, cutoff_year: int | None = None, rate: float = DE
         counts_by_area_year=dict(sorted(counts.items())),
         examples_by_area=dict(sorted(examples_by_area.items())),
         examples_by_category=dict(sorted(examples_by_category.items())),
-        whole=_key_figures(results, years, total, None),
-        cut=_key_figures(results, years, total, cutoff),
+        whole=_key_figures(len(results), areas, years, total, None),
+        cut=_key_figures(len(results), areas, years, total, cutoff),
         cutoff_year=cutoff,
         findings=findings,
         files_read=list(result.files_read),

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from bisect import bisect_left
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ..layout import STYLES, Formula, SheetLayout, Style, reads_as_formula
+from ..layout import FORMULA_LEAD, STYLES, Cell, Formula, SheetLayout, Style, reads_as_formula
 
 MAX_LINKS = 65_000  # Excel's limit is 65,530 hyperlinks per worksheet; beyond it, the text without a link
 
@@ -150,6 +151,34 @@ class _NothingToOverlap(dict):
         pass
 
 
+class _StyleFormats(dict):
+    """style -> its XlsxWriter format (with the quote prefix or without), looked up once a style per sheet."""
+
+    def __init__(self, formats: _Formats, quote: bool):
+        super().__init__()
+        self.formats, self.quote = formats, quote
+
+    def __missing__(self, style: str) -> Any:
+        fmt = self[style] = self.formats.get(style, self.quote)
+        return fmt
+
+
+def _row_cells(cells: list[Cell], row: int) -> list[Cell]:
+    """The cells of one row, in order, from cells sorted by row and column (bisect: no scan of every cell)."""
+    start = bisect_left(cells, row, key=attrgetter("row"))
+    end = bisect_left(cells, row + 1, lo=start, key=attrgetter("row"))
+    return cells[start:end]
+
+
+def cell_writers(ws: Any) -> tuple[Callable[..., Any], ...]:
+    """The worksheet's write_number, write_string, write_blank and write_url for (row, column) numbers. XlsxWriter's
+    public ones are its _write_number, … behind a decorator that also takes A1 notation ("B7"), which costs a call and
+    a conversion attempt per cell (0,1 s of 1,6 at 10.000 cases); render gives numbers only, so it calls them
+    directly, the same calls with the same arguments. An XlsxWriter without them gets the public ones."""
+    return tuple(getattr(ws, "_" + name, getattr(ws, name))
+                 for name in ("write_number", "write_string", "write_blank", "write_url"))
+
+
 def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
     """One layout as a worksheet. Cells are written in row order, so that in constant_memory mode each finished row
     can go to disk; everything that shapes rows (heights, the table's header) is set first."""
@@ -160,10 +189,11 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
         ws.set_column(col, col, width)
     for row, height in layout.heights.items():
         ws.set_row(row, height)
+    cells = sorted(layout.cells, key=_row_col)
     if layout.table:
         name, ref = layout.table
         (r0, c0), (r1, c1) = split_a1(ref.split(":")[0]), split_a1(ref.split(":")[1])
-        headers = {cell.col: cell for cell in layout.cells if cell.row == r0}
+        headers = {cell.col: cell for cell in _row_cells(cells, r0)}
         columns = [{"header": str(headers[col].value if col in headers else f"Kolonne {col + 1}"),
                     "header_format": formats.get(headers[col].style if col in headers else "header_wrap")}
                    for col in range(c0, c1 + 1)]
@@ -173,7 +203,7 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
         if totals is not None:  # the Table's own totals row; its cells are the layout's, written below like any
             last = totals.row
             options["total_row"] = True
-            at = {(cell.row, cell.col): cell for cell in layout.cells if cell.row == totals.row}
+            at = {(cell.row, cell.col): cell for cell in _row_cells(cells, totals.row)}
             for col, column in zip(range(c0, c1 + 1), columns):
                 if col in totals.formulas:
                     cell = at.get((totals.row, col))
@@ -189,30 +219,41 @@ def render(workbook: Any, layout: SheetLayout, formats: _Formats) -> Any:
         ws.add_table(r0, c0, last, c1, options)
         ws.constant_memory = streaming
     links = 0
-    write_number, write_string = ws.write_number, ws.write_string
-    by_style: dict[str, Any] = {}  # style -> format, without the quote prefix (the common case)
-    for cell in sorted(layout.cells, key=_row_col):
-        r, c, value, style = cell.row, cell.col, cell.value, cell.style
+    write_number, write_string, write_blank, write_url = cell_writers(ws)
+    plain = _StyleFormats(formats, quote=False)  # style -> format: most cells
+    quoted = _StyleFormats(formats, quote=True)  # with the quote prefix, for a text Excel would read as a formula
+    for cell in cells:
+        r, c, value, link = cell.row, cell.col, cell.value, cell.link
         kind = value.__class__
-        fmt = by_style[style] if style in by_style else by_style.setdefault(style, formats.get(style))
-        if (kind is float or kind is int) and not cell.link:
-            write_number(r, c, value, fmt)
-        elif kind is str and not cell.link:
-            value = _text(value)
-            write_string(r, c, value, formats.get(style, quote=True) if reads_as_formula(value) else fmt)
-        elif isinstance(value, Formula):
+        if not link:  # the common cases first: a text, a number
+            if kind is str:
+                if not value.isascii():
+                    value = _text(value)
+                # value[:1] in FORMULA_LEAD is layout.reads_as_formula(value), without a call per cell
+                write_string(r, c, value, quoted[cell.style] if value[:1] in FORMULA_LEAD else plain[cell.style])
+                continue
+            if kind is float or kind is int:
+                write_number(r, c, value, plain[cell.style])
+                continue
+            if value is None:  # a blank cell only where it has a format (an empty amount of a case row)
+                fmt = plain[cell.style]
+                if fmt is not None:
+                    write_blank(r, c, None, fmt)
+                continue
+        fmt = plain[cell.style]
+        if isinstance(value, Formula):
             cached = "" if value.value is None else value.value
             ws.write_formula(r, c, value.text, fmt, cached)
-        elif cell.link and links < MAX_LINKS:
+        elif link and links < MAX_LINKS:
             links += 1
             text = "" if value is None else _text(str(value))
-            ws.write_url(r, c, _link_target(cell.link, text or None), fmt, string=text or None)
+            write_url(r, c, _link_target(link, text or None), fmt, text or None)
         elif isinstance(value, str):
             value = _text(value)
-            write_string(r, c, value, formats.get(style, quote=True) if reads_as_formula(value) else fmt)
+            write_string(r, c, value, quoted[cell.style] if reads_as_formula(value) else fmt)
         elif value is None:
             if fmt is not None:
-                ws.write_blank(r, c, None, fmt)
+                write_blank(r, c, None, fmt)
         elif isinstance(value, bool):
             ws.write_boolean(r, c, value, fmt)
         elif isinstance(value, (int, float)):
