@@ -86,7 +86,7 @@ def writer_floor(layouts: list, out: Path) -> float:
     cell's format; no links, tables, widths or checks): what any summary of these cells costs with this writer."""
     import xlsxwriter
 
-    from xlpy.write.xlsx import _Formats
+    from xlpy.write.xlsx import _Formats, cell_writers
 
     t = time.perf_counter()
     book = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_numbers": False,
@@ -94,12 +94,13 @@ def writer_floor(layouts: list, out: Path) -> float:
     formats = _Formats(book)
     for layout in layouts:
         ws = book.add_worksheet(layout.name)
+        write_number, write_string = cell_writers(ws)[:2]  # as render: without the A1-notation decorator
         for cell in sorted(layout.cells, key=lambda c: (c.row, c.col)):
             value = getattr(cell.value, "value", cell.value)  # a Formula by its value
             if value.__class__ in (int, float):
-                ws.write_number(cell.row, cell.col, value, formats.get(cell.style))
+                write_number(cell.row, cell.col, value, formats.get(cell.style))
             elif value is not None:
-                ws.write_string(cell.row, cell.col, str(value), formats.get(cell.style))
+                write_string(cell.row, cell.col, str(value), formats.get(cell.style))
     book.close()
     return time.perf_counter() - t
 
