@@ -289,6 +289,24 @@ def test_column_width_is_that_of_its_widest_shown_number(values, style):
     assert sheet.widths[0] == round(max(0, widest + CELL_MARGIN) + 0.49)
 
 
+@given(st.lists(st.one_of(st.sampled_from([1, 1.5, 2, 2.5, 3, 0.25, -2.5, 10]), _NUMBERS), min_size=1, max_size=30),
+       st.sampled_from(["general", "general_center"]))
+@example([2, 2.5], "general")  # Realiserbarhed: 2 then 2,5, which shows a decimal more
+@example([3, 2.25, 2.5], "general_center")
+def test_column_width_of_numbers_in_the_general_format(values, style):
+    """In the General format a number shows as many decimals as it has ("2", "2,5"): the width is that of the widest
+    shown text, however fit_widths bounds the numbers it skips."""
+    from xlpy.layout import STYLES, SheetLayout
+    from xlpy.layouts.fit import fit_widths, shown_text
+
+    sheet = SheetLayout("x")
+    for r, v in enumerate(values, start=1):
+        sheet.put(r, 0, v, style)
+    fit_widths(sheet, minimum=0, maximum=1000)
+    widest = max(measure.columns(shown_text(v, style), STYLES[style].bold) for v in values)
+    assert sheet.widths[0] == round(max(0, widest + CELL_MARGIN) + 0.49)
+
+
 @given(st.lists(st.tuples(st.sampled_from(["Ja", "Nej – opgivet", "AM-1", "", "Ældre og sundhed", "W" * 40]),
                           st.sampled_from(["text", "label", "text_top", "wrap"])), min_size=1, max_size=30))
 def test_column_width_is_that_of_its_widest_text(cells):

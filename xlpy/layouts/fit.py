@@ -45,14 +45,16 @@ def _decimals(number_format: str) -> int:
     return len(first.split(".")[1]) if "." in first else 0
 
 
-def _bound_spec(number_format: str | None) -> str:
+def _bound_spec(number_format: str | None) -> str | None:
     """How fit_widths writes a number (Python's format spec) to bound the width it shows in `number_format`: with
     the format's decimals, and grouped where the format groups ("#,##0"), so that a year shown "2028" is bounded by
-    "2028", not by "2,028" (wider than anything the column shows, it would have every year measured). General keeps
-    the grouped bound it always had."""
+    "2028", not by "2,028" (wider than anything the column shows, it would have every year measured). None for
+    General, which shows as many decimals as the number has ("2", "2,5"): there the shown text itself is measured."""
     if not number_format:
         return ""
-    grouping = "," in number_format.split(";")[0] or number_format == "General"
+    if number_format == "General":
+        return None
+    grouping = "," in number_format.split(";")[0]
     return f"{',' if grouping else ''}.{_decimals(number_format)}f"
 
 
@@ -97,10 +99,15 @@ def fit_widths(sheet: SheetLayout, minimum: float = 8, maximum: float = 60, skip
             # Most numbers of a column are no wider than one already measured: a bound without babel or Decimal.
             # Python's rounding of the number differs from what Excel shows (halves up, after 15 significant
             # digits) at most by a carry that adds a digit, which needs a text of nines.
-            key = (col, decimals, bold, value < 0)
+            if spec is None:  # General: the text shown, and no larger number with as many decimals is wider
+                python = plain(value)
+                key = (col, len(python.partition(",")[2]), bold, value < 0)
+            else:
+                python = ""
+                key = (col, decimals, bold, value < 0)
             if abs(value) <= known.get(key, -1.0):
                 continue
-            python = format(value, spec)
+            python = python or format(value, spec)
             bound = measure.columns(python, bold)
             if "9" in python and not python.strip("-,.9"):
                 bound += measure.digit_columns(bold)
