@@ -11,9 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlpy.figures.compute import _round, yearly
-from xlpy.sheet.labels import DEFAULT_LISTS, METADATA, ROWS, is_table_key, is_table_label, row_key
+from xlpy.sheet.labels import (COUNTED_HEADER, DEFAULT_LISTS, METADATA, ROWS, TOTAL_HEADER, is_table_key,
+                               is_table_label, normalise, row_key)
 from xlpy.sheet.model import Case, Row
-from xlpy.sheet.regions import text_cells, year_of
+from xlpy.sheet.regions import (HEADER_SEARCH, Table, _is_header, _labelled_rows, find_tables, header_years,
+                                table_labels, text_cells, year_of)
 from xlpy.check.validate import validate_computed, validate_metadata
 from xlpy.read.zipguard import NO_VALUE
 
@@ -73,10 +75,11 @@ def test_text_cells_skips_every_kind_of_non_text() -> None:
     grid = [["Gevinst", 0.0, "", NO_VALUE, False, True, None, dt.date(2026, 1, 1), " ", "x"],
             [],
             ["", "", ""],
-            [1.0, "Anlæg (kr.)", dt.time(0, 0), dt.timedelta(0), 0, 5]]
+            [1.0, "Anlæg (kr.)", dt.time(0, 0), dt.timedelta(0), 0, 5],
+            [""] * 1030 + ["far right"]]  # wider than the ranges text_cells makes once
     got = text_cells(grid)
     assert got == _text_cells_plainly(grid)
-    assert [(r, c) for r, c, _, _ in got] == [(0, 0), (0, 8), (0, 9), (3, 1)]
+    assert [(r, c) for r, c, _, _ in got] == [(0, 0), (0, 8), (0, 9), (3, 1), (4, 1030)]
 
 
 def test_year_of_texts() -> None:
@@ -119,3 +122,85 @@ def test_list_fields_tell_true_from_one() -> None:
         case.fields["type"] = value
         findings[repr(value)] = [f.code for f in validate_metadata(case, lists) if f.code == "not-in-list"]
     assert findings == {"1.0": [], "True": ["not-in-list"], "'1.0'": []}  # 1.0 reads "1.0"; True "True"
+
+
+# --- the year table: header rows, tables, rows -------------------------------------------------------------------
+HEADER_CELLS = [2026.0, 2027.0, 2026.5, 1989.0, 2201.0, 2200.0, 1990.0, -0.0, 0.0, 12.0, float("nan"), float("inf"),
+                2026, 7, True, False, "", " ", NO_VALUE, None, "B2026", "BO1 2027", "2026*", "I alt", "Medregnes",
+                "Total", "x", "Gevinst", "Heraf IT", dt.date(2030, 1, 1), dt.datetime(2027, 5, 3), dt.time(1, 0)]
+_END = TOTAL_HEADER + COUNTED_HEADER
+
+
+def _header_years_plainly(grid: list, row: int, label_col: int, right: int = 1 << 30) -> list:
+    if not 0 <= row < len(grid):
+        return []
+    out = []
+    for c in range(label_col + 1, min(len(grid[row]), right)):
+        year = year_of(grid[row][c])
+        if year is not None:
+            out.append((c, year))
+        elif isinstance(grid[row][c], str) and normalise(grid[row][c]) in _END:
+            break
+    return out
+
+
+def _is_header_plainly(grid: list, row: int, label_col: int) -> bool:
+    if not 0 <= row < len(grid):
+        return False
+    cells = grid[row]
+    label = cells[label_col] if label_col < len(cells) else ""
+    if isinstance(label, str) and (is_table_label(label) or row_key(label) in ("sub", "companion", "realised")):
+        return False
+    years = len(_header_years_plainly(grid, row, label_col))
+    if not years:
+        return False
+    others = 0
+    for value in cells[label_col + 1:]:
+        if (value.__class__ is float or value.__class__ is int) and year_of(value) is None:
+            others += 1
+        elif value.__class__ is str and normalise(value) in _END:
+            break
+    return years > others
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(HEADER_CELLS + ["År", "Heraf løn"]), max_size=12), st.integers(0, 3),
+       st.integers(1, 14))
+def test_header_rows_are_read_as_year_of_reads_each_cell(cells: list, label_col: int, right: int) -> None:
+    grid = [["Gevinst"], cells]
+    assert header_years(grid, 1, label_col, right) == _header_years_plainly(grid, 1, label_col, right)
+    assert header_years(grid, 1, label_col) == _header_years_plainly(grid, 1, label_col)
+    assert _is_header(grid, 1, label_col) == _is_header_plainly(grid, 1, label_col)
+
+
+def _find_tables_plainly(grid: list, texts: list) -> list:
+    tables = []
+    for col, rows in sorted(table_labels(texts).items()):
+        if len(rows) < 2:
+            continue
+        header, start, previous, found = None, -1, -1, []
+        for r in rows:
+            between = range(r - 1, max(previous, r - 1 - HEADER_SEARCH, -1), -1)
+            new_header = next((h for h in between if _is_header_plainly(grid, h, col)), None)
+            if new_header is not None and (header is None or new_header > previous):
+                if header is not None:
+                    found.append(Table(col, header, start, previous))
+                header, start = new_header, r
+            previous = r
+        if header is not None:
+            found.append(Table(col, header, start, previous))
+        tables += [t for t in found if len(found) == 1 or _labelled_rows(rows, t) >= 2]
+    return sorted(tables, key=lambda t: (t.header_row, t.label_col))
+
+
+LINES = ["Engangsinvestering", "Gevinst", "Heraf IT", "Nettoresultat", "Case nr.", "", "Note"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(LINES), st.sampled_from(LINES), st.booleans()), max_size=16))
+def test_find_tables_finds_what_the_plain_search_finds(lines: list) -> None:
+    grid = []
+    for first, second, years in lines:  # a row of years, or two labels (columns A and C) with amounts
+        grid.append(["År", 2026.0, 2027.0, "I alt"] if years else [first, 1.0, second, 2.0])
+    texts = text_cells(grid)
+    assert find_tables(grid, texts) == _find_tables_plainly(grid, texts)
