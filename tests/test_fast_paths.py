@@ -11,11 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlpy.figures.compute import _round, yearly
-from xlpy.sheet.labels import (COUNTED_HEADER, DEFAULT_LISTS, METADATA, ROWS, TOTAL_HEADER, is_table_key,
-                               is_table_label, normalise, row_key)
+from xlpy.cells import a1
+from xlpy.sheet.labels import (COUNTED_HEADER, DEFAULT_LISTS, METADATA, METADATA_BY_ALIAS, ROWS, TOTAL_HEADER,
+                               is_table_key, is_table_label, normalise, row_key)
 from xlpy.sheet.model import Case, Row
-from xlpy.sheet.regions import (HEADER_SEARCH, Table, _is_header, _labelled_rows, find_tables, header_years,
-                                table_labels, text_cells, year_of)
+from xlpy.sheet.parse import FOLLOW_UP_FIELDS, _below_table, _has_values, _Reader, parse_sheet
+from xlpy.sheet.regions import (EVERYWHERE, HEADER_SEARCH, Table, _is_header, _labelled_rows, find_tables,
+                                header_years, table_labels, text_cells, year_of)
 from xlpy.check.validate import validate_computed, validate_metadata
 from xlpy.read.zipguard import NO_VALUE
 
@@ -204,3 +206,90 @@ def test_find_tables_finds_what_the_plain_search_finds(lines: list) -> None:
         grid.append(["År", 2026.0, 2027.0, "I alt"] if years else [first, 1.0, second, 2.0])
     texts = text_cells(grid)
     assert find_tables(grid, texts) == _find_tables_plainly(grid, texts)
+
+
+AMOUNT_CELLS = [0.0, -0.0, 1.0, 1561.0, 2026.0, float("nan"), float("inf"), "", " ", NO_VALUE, None, True, False,
+                7, "1.234", "1,5", "abc", "#REF!", "-", dt.date(2026, 1, 1)]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(AMOUNT_CELLS), min_size=3, max_size=3), min_size=4, max_size=4),
+       st.sampled_from(["", "Heraf IT", "Reduceret sygefravær"]), st.booleans())
+def test_table_rows_are_read_as_amounts_reads_them(cells: list, between: str, total_column: bool) -> None:
+    """The table loop reads a row of numbers, a blank row and a row of formulas nobody calculated without amounts();
+    and asks whether a row holds values without _has_values(): the same values, findings and rows as those."""
+    end = ["I alt"] if total_column else []
+    grid = [["Case nr.", "T-1"], ["År", 2026.0, 2027.0, 2028.0, *end],
+            ["Engangsinvestering", *cells[0], 5.0], [between, *cells[1], 5.0], ["Gevinst", *cells[2], 5.0],
+            ["Nettoresultat", *cells[3], 5.0]]
+    (case, findings), = parse_sheet("f.xlsx", "Case 1", grid)[0]
+    plain = _Reader("f.xlsx", "Case 1", grid, text_cells(grid), EVERYWHERE, None)
+    year_cols = case.year_cols  # an amount that reads as a year can take the header's place: the table says where
+    read = {r.row: r for r in [*case.costs, *case.gains, *case.subrows, *case.rows.values()]}
+    if year_cols and not between and case.header_row == 1 and 2 in read and 4 in read:
+        assert (3 in read) == _has_values(grid[3], year_cols)  # an unlabelled row is read when it holds values
+    for r, row in sorted(read.items()):  # in sheet order, as the table is read
+        values, _ = plain.amounts(r, row.label, year_cols, None if row.key == "net" else 0.0)
+        if not any(v is not None and v < 0 for v in values):  # negative amounts: readings.py turns signs
+            assert repr(row.values) == repr(values), (r, row.values, values)
+    amount_codes = {f.code for f in plain.findings}
+    assert [f for f in findings if f.code in amount_codes] == plain.findings
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([0.0, 1.0, "", None, " ", NO_VALUE, "0", "-", False]), min_size=4, max_size=4),
+                min_size=2, max_size=2))
+def test_empty_year_columns_are_those_whose_input_cells_are_blank(cells: list) -> None:
+    grid = [["Case nr.", "T-1"], ["År", 2026.0, 2027.0, 2028.0, 2029.0],
+            ["Engangsinvestering", *cells[0]], ["Gevinst", *cells[1]]]
+    (case, findings), = parse_sheet("f.xlsx", "Case 1", grid)[0]
+    got = [f.cell for f in findings if f.code == "year-column-empty"]
+    inputs = case.input_rows()
+    has_amounts = any(v for r in inputs for v in r.values)
+    want = [a1(1, c) for c in case.year_cols if has_amounts and all(grid[r.row][c] in ("", None) for r in inputs)]
+    assert got == want
+
+
+def test_header_cols_are_the_first_counted_and_total_columns() -> None:
+    for cells in (["År", 2026.0, "I alt", "Medregnes", "Total", "Indgår"], ["År", "Medregnes", 2026.0],
+                  ["År", 2026.0], ["År", "", NO_VALUE, "total", "I ALT", "tælles med"], []):
+        reader = _Reader("f.xlsx", "S", [cells], [], EVERYWHERE, None)
+
+        def plainly(names: tuple) -> int | None:
+            return next((c for c in range(1, len(cells)) if isinstance(cells[c], str)
+                         and normalise(cells[c]) in names), None)
+        assert reader.header_cols(0, 0) == (plainly(COUNTED_HEADER), plainly(TOTAL_HEADER))
+
+
+def test_what_rows_under_a_table_are() -> None:
+    labels = [alias for _, aliases in ROWS.values() for alias in aliases] + [label for label, _ in ROWS.values()]
+    labels += [label for label, _ in METADATA.values()] + ["Gevinst (lav)", "Anlæg (høj)", "Realiseret gevinst",
+                                                         "Heraf IT", "Årsværk", "Usikkerhed", "Opfølgning", "x"]
+    for label in labels:
+        key, field = row_key(label), METADATA_BY_ALIAS.get(normalise(label))
+        if key in ("companion", "realised"):
+            want = key
+        elif field in FOLLOW_UP_FIELDS:
+            want = None
+        else:
+            want = "end" if is_table_key(key) or field else None
+        assert _below_table(label) == want, label
+
+
+METADATA_CELLS = ["Case nr.", "Titel", "Enhed", "Periode", "Case nr", "Gevinst", "1.000 kr.", "  A-1 ", "", " ", None,
+                  NO_VALUE, 1.0, True, dt.date(2026, 1, 1)]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(METADATA_CELLS), max_size=4), max_size=6))
+def test_metadata_of_a_sheet_without_merges_is_read_as_value_col_reads_it(grid: list) -> None:
+    """Without merges the metadata reader takes the cell right of each label straight from the grid; with a merge
+    elsewhere it asks value_col() and value() for each: the same fields, cells and findings."""
+    texts = text_cells(grid)
+    got, want = [], []
+    for merges, out in (([], got), ([((99, 99), (99, 100))], want)):
+        reader = _Reader("f.xlsx", "S", grid, texts, EVERYWHERE, merges)
+        case = Case(file="f.xlsx", sheet="S", fields={}, field_cells={}, label_cells={})
+        reader.metadata(case, {0}, 0)
+        out += [repr(case.fields), case.field_cells, case.label_cells, reader.findings]
+    assert got == want
