@@ -11,23 +11,19 @@ mean is validate.py's.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from bisect import bisect_left
 from functools import lru_cache
-from itertools import compress
 from operator import itemgetter
 from typing import Any, Sequence
 
 from ..cells import a1
 from ..findings import Finding, Plain, finding
+from .amounts import AmountReader
 from .labels import (
-    COUNTED_HEADER, COST_KEYS, DEFAULT_UNIT, METADATA_BY_ALIAS, NOT_CASE_SHEETS,
-    NOT_COUNTED, TOTAL_HEADER, _row_key_of_text, is_table_key, is_table_label, metadata_label, normalise, row_key,
-    row_label, realised_kind, unit_in_text, unit_of_field,
+    COUNTED_HEADER, COST_KEYS, DEFAULT_UNIT, METADATA_BY_ALIAS, NOT_CASE_SHEETS, NOT_COUNTED, TOTAL_HEADER,
+    _row_key_of_text, is_table_key, normalise, row_key, row_label, realised_kind,
 )
+from .metadata import MetadataReader
 from .model import Case, Row, text_of
-from .numbers import english_reading, kind_name, parse_number_text
 from .readings import settle
 from .regions import EVERYWHERE, Region, Table, Texts, find_tables, header_years, split, table_labels, text_cells
 from ..read.zipguard import NoValue
@@ -36,8 +32,6 @@ Grid = Sequence[Sequence[Any]]
 Merges = Sequence[tuple[tuple[int, int], tuple[int, int]]]  # ((row, col), (row, col)) of merged ranges, 0-based
 
 SINGLE_ROWS = ("investment", "saving_total", "net", "cumulative")
-_NORM = itemgetter(3)  # a text cell's normalised text (regions.Texts)
-_ERROR_VALUE = re.compile(r"^#(?:REF!|VALUE!|DIV/0!|N/A|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!)$")
 UNLABELLED = "(uden tekst)"
 FOLLOW_UP_FIELDS = ("follow_up_year", "deviation_reason")
 BELOW = 20  # rows under a table searched for its companion and realised rows
@@ -48,8 +42,9 @@ def is_case_sheet_name(name: str) -> bool:
     return normalise(name) not in NOT_CASE_SHEETS
 
 
-class _Reader:
-    """Reads one case from its region of a sheet; collects findings as it goes."""
+class _Reader(MetadataReader, AmountReader):
+    """Reads one case from its region of a sheet; collects findings as it goes. Its metadata block and unit are read
+    as metadata.py says, its amount cells as amounts.py says, its year table here."""
 
     def __init__(self, file: str, sheet: str, grid: Grid, texts: Texts, region: Region, merges: Merges | None):
         self.file, self.sheet, self.grid, self.texts, self.region = file, sheet, grid, texts, region
@@ -69,169 +64,6 @@ class _Reader:
             if 0 <= col < len(cells):
                 return cells[col]
         return ""
-
-    # --- metadata -----------------------------------------------------------------------------------------------
-    def metadata(self, case: Case, skip_rows: set[int], label_col: int) -> None:
-        fields, label_cells, field_cells = case.fields, case.label_cells, case.field_cells
-        # the sheet's one case with its merges known and none of them: each value is the cell right of its label,
-        # read straight from the grid (what value_col() and value() give then)
-        plain = not self.bounded and self.merges_known and not self.merge_ends
-        grid, by_alias = self.grid, METADATA_BY_ALIAS
-        # the texts that are metadata labels, picked in C (most texts of a sheet are not)
-        for r, c, value, norm in compress(self.texts, map(by_alias.__contains__, map(_NORM, self.texts))):
-            name = by_alias[norm]
-            if r in skip_rows or (c == label_col and is_table_label(value)):
-                continue
-            if name in label_cells:
-                vc = self.value_col(r, c)
-                other = self.value(r, vc)
-                if other not in ("", None) and text_of(other) != case.text(name):
-                    self.add("label-duplicate", a1(r, c), label=metadata_label(name), first=field_cells[name])
-                continue
-            if plain:
-                vc = c + 1
-                cells = grid[r]
-                raw = cells[vc] if vc < len(cells) else ""
-            else:
-                vc = self.value_col(r, c)
-                raw = self.value(r, vc)
-            label_cells[name] = a1(r, c)
-            field_cells[name] = a1(r, vc)
-            fields[name] = raw.strip() if isinstance(raw, str) else raw
-
-    def value_col(self, row: int, col: int) -> int:
-        """The value of a label is in the first cell to its right, or right of the label's merged range. Where the
-        merges are not known (a live book, some formats), an empty cell right of the label is skipped when the cell
-        after it holds a value that is no label (what a label merged over two columns looks like)."""
-        end = self.merge_ends.get((row, col))
-        if end and end[0] >= row:
-            return end[1] + 1
-        if not self.merges_known and self.value(row, col + 1) in ("", None):
-            after = self.value(row, col + 2)
-            if after not in ("", None) and not (isinstance(after, str) and (
-                    METADATA_BY_ALIAS.get(normalise(after)) or row_key(after))):
-                return col + 2
-        return col + 1
-
-    def unit(self, case: Case, table_rows: list[Row]) -> None:
-        """The unit, from wherever the sheet states it: the Enhed field, the table's header cell, a title line above
-        the table, the row labels. Two that disagree are a fejl."""
-        stated: list[tuple[str, str, str]] = []  # (text, cell, unit)
-        field = text_of(case.fields.get("unit"))
-        if field:
-            unit = unit_of_field(field)
-            if unit is None:
-                self.add("unit-unknown", case.cell_of("unit"), value=field)
-            else:
-                stated.append((field, case.cell_of("unit") or "", unit))
-        if case.years:  # the header cell left of the years, and title lines up to three rows above the table
-            value_cells: set[str] | None = None  # the metadata's value cells, once a text there states a unit
-            first_col, top = max(self.region.left, case.label_col - 1), case.header_row - 3
-            # texts are in sheet order (text_cells), so the rows top..header_row are one slice of them
-            lo, hi = bisect_left(self.texts, (top,)), bisect_left(self.texts, (case.header_row + 1,))
-            for r, c, text, norm in self.texts[lo:hi]:
-                if c < first_col or METADATA_BY_ALIAS.get(norm):
-                    continue
-                if c >= (case.year_cols[0] if r == case.header_row else case.year_cols[-1] + 1):
-                    continue
-                unit = unit_in_text(text)
-                if unit:
-                    if value_cells is None:
-                        value_cells = set(case.field_cells.values())
-                    if a1(r, c) not in value_cells:
-                        stated.append((text.strip(), a1(r, c), unit))
-        for row in table_rows:
-            unit = unit_in_text(row.label)
-            if unit:
-                stated.append((row.label, a1(row.row, case.label_col), unit))
-        if not stated:
-            if not field:
-                self.add("unit-missing", case.cell_of("unit") or a1(case.header_row, case.label_col))
-            return
-        case.unit = stated[0][2]
-        other = next((s for s in stated if s[2] != case.unit), None) if len(stated) > 1 else None
-        if other is not None:
-            first = stated[0]
-            self.add("unit-conflict", other[1], first=first[0], first_cell=first[1], second=other[0],
-                     second_cell=other[1], used=case.unit)
-            case.doubtful = True
-
-    # --- amounts ------------------------------------------------------------------------------------------------
-    def amount(self, raw: Any, row: int, col: int, blank: float | None) -> tuple[float | None, bool]:
-        """(value, readable). Blank cells give `blank`; unreadable ones (None, False) with a finding."""
-        if raw.__class__ is NoValue:  # a formula nobody calculated: unknown, not 0 (computed rows: nothing to check)
-            if blank is None:
-                return None, True
-            self.add("formula-no-value", a1(row, col))
-            return None, False
-        if raw is None or raw == "":
-            return blank, True
-        cell = a1(row, col)
-        if isinstance(raw, bool):
-            self.add("wrong-type-in-number", cell, kind=kind_name(raw))
-            return None, False
-        if isinstance(raw, (int, float)):
-            return float(raw), True
-        if isinstance(raw, (dt.date, dt.datetime, dt.time, dt.timedelta)):
-            self.add("wrong-type-in-number", cell, kind=kind_name(raw))
-            return None, False
-        text = str(raw)
-        if not text.strip():
-            return blank, True
-        if _ERROR_VALUE.match(text.strip()):
-            self.add("error-value", cell, value=text.strip())
-            return None, False
-        read = parse_number_text(text)
-        if read.kind == "number":
-            assert read.value is not None
-            if read.ambiguous:
-                self.add("number-ambiguous", cell, raw=text.strip(), value=Plain(read.value),
-                         other=Plain(english_reading(text)))
-            else:
-                self.add("number-as-text", cell, raw=text.strip(), value=Plain(read.value))
-            return read.value, True
-        if read.kind == "dash":
-            self.add("dash-as-zero", cell, raw=text.strip())
-            return 0.0, True
-        if read.kind == "range":
-            self.add("range-not-number", cell, raw=text.strip())
-            return None, False
-        self.add("text-in-number", cell, raw=text.strip()[:60])
-        return None, False
-
-    def amounts(self, r: int, label: str, year_cols: list[int], blank: float | None) -> tuple[list[float | None],
-                                                                                              list[int]]:
-        """A row's values by year and the indexes that could not be read. Numbers stored as text in several cells
-        of a row are one finding for the row."""
-        cells = self.grid[r] if r < len(self.grid) else []
-        width = len(cells)
-        values: list[float | None] = []
-        unreadable: list[int] = []
-        mark = len(self.findings)
-        for i, c in enumerate(year_cols):  # the common cells without a call to amount()
-            raw = cells[c] if c < width else ""
-            kind = raw.__class__
-            if kind is float:
-                values.append(raw)
-            elif kind is NoValue and blank is None:  # a computed row's formula nobody calculated: nothing to check
-                values.append(None)
-            elif kind is str and not raw:  # blank (NoValue, a subclass, is not this)
-                values.append(blank)
-            else:
-                value, readable = self.amount(raw, r, c, blank)
-                values.append(value)
-                if not readable:
-                    unreadable.append(i)
-        if len(self.findings) - mark < 2:
-            return values, unreadable  # fewer than two findings: no numbers-as-text to merge into one
-        as_text = [f for f in self.findings[mark:] if f.code == "number-as-text"]
-        if len(as_text) > 1:
-            first = as_text[0]
-            params = dict(first.params)
-            self.findings[mark:] = [f for f in self.findings[mark:] if f.code != "number-as-text"]
-            self.add("number-as-text-row", first.cell, label=label, count=Plain(len(as_text)), raw=params["raw"],
-                     value=params["value"])
-        return values, unreadable
 
     def row_label(self, r: int, label_col: int, first_year_col: int) -> str:
         """The row's label: in the label column, or indented into a column before the years."""
