@@ -15,7 +15,7 @@ from xlpy.cells import a1
 from xlpy.sheet.labels import (COUNTED_HEADER, DEFAULT_LISTS, METADATA, METADATA_BY_ALIAS, ROWS, TOTAL_HEADER,
                                is_table_key, is_table_label, normalise, row_key)
 from xlpy.sheet.model import Case, Row
-from xlpy.sheet.parse import FOLLOW_UP_FIELDS, _below_table, _has_values, _Reader, parse_sheet
+from xlpy.sheet.parse import FOLLOW_UP_FIELDS, _below_table, _Reader, parse_sheet
 from xlpy.sheet.regions import (EVERYWHERE, HEADER_SEARCH, Table, _is_header, _labelled_rows, find_tables,
                                 header_years, table_labels, text_cells, year_of)
 from xlpy.check.validate import validate_computed, validate_metadata
@@ -212,12 +212,18 @@ AMOUNT_CELLS = [0.0, -0.0, 1.0, 1561.0, 2026.0, float("nan"), float("inf"), "", 
                 7, "1.234", "1,5", "abc", "#REF!", "-", dt.date(2026, 1, 1)]
 
 
+def _has_values(cells: list, cols: list[int]) -> bool:
+    """Whether a row holds values in these columns: a cell other than "", None and 0 (False == 0 is among them)."""
+    return any(c < len(cells) and cells[c] not in ("", None, 0.0) for c in cols)
+
+
 @settings(max_examples=1500, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(AMOUNT_CELLS), min_size=3, max_size=3), min_size=4, max_size=4),
        st.sampled_from(["", "Heraf IT", "Reduceret sygefravær"]), st.booleans())
 def test_table_rows_are_read_as_amounts_reads_them(cells: list, between: str, total_column: bool) -> None:
-    """The table loop reads a row of numbers, a blank row and a row of formulas nobody calculated without amounts();
-    and asks whether a row holds values without _has_values(): the same values, findings and rows as those."""
+    """The table loop reads a row of numbers, a blank row and a row of formulas nobody calculated without amounts(),
+    and tells whether a row holds values from the types of its cells: the same values, findings and rows as
+    amounts() and the plain question give."""
     end = ["I alt"] if total_column else []
     grid = [["Case nr.", "T-1"], ["År", 2026.0, 2027.0, 2028.0, *end],
             ["Engangsinvestering", *cells[0], 5.0], [between, *cells[1], 5.0], ["Gevinst", *cells[2], 5.0],

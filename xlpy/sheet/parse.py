@@ -87,13 +87,13 @@ class _Reader(MetadataReader, AmountReader):
         if not years:
             self.add("years-missing", a1(max(table.first_row - 1, 0), label_col + 1))
             return []
-        consecutive = years == list(range(years[0], years[0] + len(years)))  # then no year is wrong (years[0] + i)
-        for i in range(1, 0 if consecutive else len(years)):  # a year is wrong on its own terms: neither after the
-            # one before nor in place
-            if years[i] != years[i - 1] + 1 and years[i] != years[0] + i:
-                self.add("years-not-consecutive", a1(table.header_row, year_cols[i]), after=Plain(years[i - 1]),
-                         year=Plain(years[i]))
-                case.doubtful = True  # amounts by year cannot be placed with confidence
+        if years != list(range(years[0], years[0] + len(years))):  # (consecutive years: each is years[0] + i)
+            for i in range(1, len(years)):  # a year is wrong on its own terms: neither after the one before nor in
+                # place
+                if years[i] != years[i - 1] + 1 and years[i] != years[0] + i:
+                    self.add("years-not-consecutive", a1(table.header_row, year_cols[i]), after=Plain(years[i - 1]),
+                             year=Plain(years[i]))
+                    case.doubtful = True  # amounts by year cannot be placed with confidence
         case.years, case.year_cols = years, year_cols
         case.counted_col, case.total_col = self.header_cols(table.header_row, label_col)
 
@@ -110,8 +110,8 @@ class _Reader(MetadataReader, AmountReader):
             if bounded:
                 label = self.row_label(r, label_col, first_year)
             elif first_year == label_col + 1:  # row_label() inlined for the sheet's one case, its label in one column
-                label = cells[label_col] if label_col < len(cells) else ""
-                label = label.strip() if isinstance(label, str) else ""
+                cell = cells[label_col] if label_col < len(cells) else ""
+                label = cell.strip() if isinstance(cell, str) else ""
             else:  # row_label() inlined: the first text from the label column to the years
                 label = ""
                 for value in cells[label_col:first_year]:
@@ -295,14 +295,6 @@ def _below_table(label: str) -> str | None:
     if field in FOLLOW_UP_FIELDS:
         return None  # the Opfølgning block's fields; an Usikkerhed block may follow
     return "end" if is_table_key(key) or field else None
-
-
-def _has_values(cells: Sequence[Any], cols: list[int]) -> bool:
-    width = len(cells)
-    for c in cols:
-        if c < width and cells[c] not in _NOTHING:
-            return True
-    return False
 
 
 def _table_not_found(file: str, sheet: str, grid: Grid, texts: Texts, by_col: dict[int, list[int]],

@@ -194,7 +194,7 @@ def _is_header(grid: Grid, row: int, label_col: int) -> bool:
             others += 1
         elif isinstance(value, str) and normalise(value) in _END_OF_YEARS:
             break
-    return years > others if years else False
+    return years > others  # (without years: never more than the others)
 
 
 def split(grid: Grid, texts: Texts, tables: list[Table]) -> list[Region] | None:
