@@ -299,3 +299,21 @@ def test_metadata_of_a_sheet_without_merges_is_read_as_value_col_reads_it(grid: 
         reader.metadata(case, {0}, 0)
         out += [repr(case.fields), case.field_cells, case.label_cells, reader.findings]
     assert got == want
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", " ", "  Gevinst ", "Anlæg", "Heraf IT", NO_VALUE, None, 1.0, True]),
+                          st.sampled_from(["", "Gevinst", " Drift", "Heraf løn", NO_VALUE, 2.0, "Nettoresultat"])),
+                min_size=1, max_size=6), st.booleans())
+def test_table_row_labels_are_what_row_label_reads(labels: list, indented: bool) -> None:
+    """The table loop reads a row's label from the grid itself (one cell, or the cells before the years): the label
+    row_label() reads through value()."""
+    years = [2026.0, 2027.0]
+    header = ["År", "", *years] if indented else ["År", *years]
+    grid = [["Case nr.", "T-1"], header]
+    for first, second in labels:
+        grid.append([first, second, 1.0, 2.0] if indented else [second, 1.0, 2.0])
+    for case, _ in parse_sheet("f.xlsx", "S", grid)[0]:
+        reader = _Reader("f.xlsx", "S", grid, text_cells(grid), EVERYWHERE, None)
+        for row in [*case.costs, *case.gains, *case.subrows, *case.rows.values()]:
+            assert row.label == (reader.row_label(row.row, case.label_col, case.year_cols[0]) or "(uden tekst)")

@@ -66,13 +66,9 @@ class _Reader(MetadataReader, AmountReader):
         return ""
 
     def row_label(self, r: int, label_col: int, first_year_col: int) -> str:
-        """The row's label: in the label column, or indented into a column before the years."""
-        if self.bounded:
-            cells = [self.value(r, c) for c in range(label_col, first_year_col)]
-        else:  # the sheet's one case: its row as it is, without a value() call per cell
-            row = self.grid[r] if r < len(self.grid) else ()
-            cells = row[label_col:first_year_col]
-        for value in cells:
+        """The row's label: in the label column, or indented into a column before the years. (For the sheet's one
+        case, table() and rows_below() read it from the grid themselves.)"""
+        for value in [self.value(r, c) for c in range(label_col, first_year_col)]:
             if isinstance(value, str) and value.strip():
                 return value.strip()
         return ""
