@@ -11,9 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlpy.figures.compute import _round, yearly
-from xlpy.sheet.labels import DEFAULT_LISTS, METADATA, ROWS, is_table_key, is_table_label, row_key
+from xlpy.cells import a1
+from xlpy.sheet.labels import (COUNTED_HEADER, DEFAULT_LISTS, METADATA, METADATA_BY_ALIAS, ROWS, TOTAL_HEADER,
+                               is_table_key, is_table_label, normalise, row_key)
 from xlpy.sheet.model import Case, Row
-from xlpy.sheet.regions import text_cells, year_of
+from xlpy.sheet.parse import FOLLOW_UP_FIELDS, _below_table, _Reader, parse_sheet
+from xlpy.sheet.regions import (EVERYWHERE, HEADER_SEARCH, Table, _is_header, _labelled_rows, find_tables,
+                                header_years, table_labels, text_cells, year_of)
 from xlpy.check.validate import validate_computed, validate_metadata
 from xlpy.read.zipguard import NO_VALUE
 
@@ -73,10 +77,11 @@ def test_text_cells_skips_every_kind_of_non_text() -> None:
     grid = [["Gevinst", 0.0, "", NO_VALUE, False, True, None, dt.date(2026, 1, 1), " ", "x"],
             [],
             ["", "", ""],
-            [1.0, "Anlæg (kr.)", dt.time(0, 0), dt.timedelta(0), 0, 5]]
+            [1.0, "Anlæg (kr.)", dt.time(0, 0), dt.timedelta(0), 0, 5],
+            [""] * 1030 + ["far right"]]  # wider than the ranges text_cells makes once
     got = text_cells(grid)
     assert got == _text_cells_plainly(grid)
-    assert [(r, c) for r, c, _, _ in got] == [(0, 0), (0, 8), (0, 9), (3, 1)]
+    assert [(r, c) for r, c, _, _ in got] == [(0, 0), (0, 8), (0, 9), (3, 1), (4, 1030)]
 
 
 def test_year_of_texts() -> None:
@@ -119,3 +124,202 @@ def test_list_fields_tell_true_from_one() -> None:
         case.fields["type"] = value
         findings[repr(value)] = [f.code for f in validate_metadata(case, lists) if f.code == "not-in-list"]
     assert findings == {"1.0": [], "True": ["not-in-list"], "'1.0'": []}  # 1.0 reads "1.0"; True "True"
+
+
+# --- the year table: header rows, tables, rows -------------------------------------------------------------------
+HEADER_CELLS = [2026.0, 2027.0, 2026.5, 1989.0, 2201.0, 2200.0, 1990.0, -0.0, 0.0, 12.0, float("nan"), float("inf"),
+                2026, 7, True, False, "", " ", NO_VALUE, None, "B2026", "BO1 2027", "2026*", "I alt", "Medregnes",
+                "Total", "x", "Gevinst", "Heraf IT", dt.date(2030, 1, 1), dt.datetime(2027, 5, 3), dt.time(1, 0)]
+_END = TOTAL_HEADER + COUNTED_HEADER
+
+
+def _header_years_plainly(grid: list, row: int, label_col: int, right: int = 1 << 30) -> list:
+    if not 0 <= row < len(grid):
+        return []
+    out = []
+    for c in range(label_col + 1, min(len(grid[row]), right)):
+        year = year_of(grid[row][c])
+        if year is not None:
+            out.append((c, year))
+        elif isinstance(grid[row][c], str) and normalise(grid[row][c]) in _END:
+            break
+    return out
+
+
+def _is_header_plainly(grid: list, row: int, label_col: int) -> bool:
+    if not 0 <= row < len(grid):
+        return False
+    cells = grid[row]
+    label = cells[label_col] if label_col < len(cells) else ""
+    if isinstance(label, str) and (is_table_label(label) or row_key(label) in ("sub", "companion", "realised")):
+        return False
+    years = len(_header_years_plainly(grid, row, label_col))
+    if not years:
+        return False
+    others = 0
+    for value in cells[label_col + 1:]:
+        if (value.__class__ is float or value.__class__ is int) and year_of(value) is None:
+            others += 1
+        elif value.__class__ is str and normalise(value) in _END:
+            break
+    return years > others
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(HEADER_CELLS + ["År", "Heraf løn"]), max_size=12), st.integers(0, 3),
+       st.integers(1, 14))
+def test_header_rows_are_read_as_year_of_reads_each_cell(cells: list, label_col: int, right: int) -> None:
+    grid = [["Gevinst"], cells]
+    assert header_years(grid, 1, label_col, right) == _header_years_plainly(grid, 1, label_col, right)
+    assert header_years(grid, 1, label_col) == _header_years_plainly(grid, 1, label_col)
+    assert _is_header(grid, 1, label_col) == _is_header_plainly(grid, 1, label_col)
+
+
+def _find_tables_plainly(grid: list, texts: list) -> list:
+    tables = []
+    for col, rows in sorted(table_labels(texts).items()):
+        if len(rows) < 2:
+            continue
+        header, start, previous, found = None, -1, -1, []
+        for r in rows:
+            between = range(r - 1, max(previous, r - 1 - HEADER_SEARCH, -1), -1)
+            new_header = next((h for h in between if _is_header_plainly(grid, h, col)), None)
+            if new_header is not None and (header is None or new_header > previous):
+                if header is not None:
+                    found.append(Table(col, header, start, previous))
+                header, start = new_header, r
+            previous = r
+        if header is not None:
+            found.append(Table(col, header, start, previous))
+        tables += [t for t in found if len(found) == 1 or _labelled_rows(rows, t) >= 2]
+    return sorted(tables, key=lambda t: (t.header_row, t.label_col))
+
+
+LINES = ["Engangsinvestering", "Gevinst", "Heraf IT", "Nettoresultat", "Case nr.", "", "Note"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(LINES), st.sampled_from(LINES), st.booleans()), max_size=16))
+def test_find_tables_finds_what_the_plain_search_finds(lines: list) -> None:
+    grid = []
+    for first, second, years in lines:  # a row of years, or two labels (columns A and C) with amounts
+        grid.append(["År", 2026.0, 2027.0, "I alt"] if years else [first, 1.0, second, 2.0])
+    texts = text_cells(grid)
+    assert find_tables(grid, texts) == _find_tables_plainly(grid, texts)
+
+
+AMOUNT_CELLS = [0.0, -0.0, 1.0, 1561.0, 2026.0, float("nan"), float("inf"), "", " ", NO_VALUE, None, True, False,
+                7, "1.234", "1,5", "abc", "#REF!", "-", dt.date(2026, 1, 1)]
+
+
+def _has_values(cells: list, cols: list[int]) -> bool:
+    """Whether a row holds values in these columns: a cell other than "", None and 0 (False == 0 is among them)."""
+    return any(c < len(cells) and cells[c] not in ("", None, 0.0) for c in cols)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(AMOUNT_CELLS), min_size=3, max_size=3), min_size=4, max_size=4),
+       st.sampled_from(["", "Heraf IT", "Reduceret sygefravær"]), st.booleans())
+def test_table_rows_are_read_as_amounts_reads_them(cells: list, between: str, total_column: bool) -> None:
+    """The table loop reads a row of numbers, a blank row and a row of formulas nobody calculated without amounts(),
+    and tells whether a row holds values from the types of its cells: the same values, findings and rows as
+    amounts() and the plain question give."""
+    end = ["I alt"] if total_column else []
+    grid = [["Case nr.", "T-1"], ["År", 2026.0, 2027.0, 2028.0, *end],
+            ["Engangsinvestering", *cells[0], 5.0], [between, *cells[1], 5.0], ["Gevinst", *cells[2], 5.0],
+            ["Nettoresultat", *cells[3], 5.0]]
+    (case, findings), = parse_sheet("f.xlsx", "Case 1", grid)[0]
+    plain = _Reader("f.xlsx", "Case 1", grid, text_cells(grid), EVERYWHERE, None)
+    year_cols = case.year_cols  # an amount that reads as a year can take the header's place: the table says where
+    read = {r.row: r for r in [*case.costs, *case.gains, *case.subrows, *case.rows.values()]}
+    if year_cols and not between and case.header_row == 1 and 2 in read and 4 in read:
+        assert (3 in read) == _has_values(grid[3], year_cols)  # an unlabelled row is read when it holds values
+    broken: set[int] = set()  # as the table reads: an error a computed row carries from a row above is no finding
+    for r, row in sorted(read.items()):  # in sheet order, as the table is read
+        mark = len(plain.findings)
+        values, unreadable = plain.amounts(r, row.label, year_cols, None if row.key == "net" else 0.0)
+        if row.key == "net" and unreadable:
+            plain.carried_errors(mark, r, row.key, year_cols, unreadable, broken)
+        if row.key != "sub":
+            broken.update(unreadable)
+        if not any(v is not None and v < 0 for v in values):  # negative amounts: readings.py turns signs
+            assert repr(row.values) == repr(values), (r, row.values, values)
+    amount_codes = {f.code for f in plain.findings}
+    assert [f for f in findings if f.code in amount_codes] == plain.findings
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([0.0, 1.0, "", None, " ", NO_VALUE, "0", "-", False]), min_size=4, max_size=4),
+                min_size=2, max_size=2))
+def test_empty_year_columns_are_those_whose_input_cells_are_blank(cells: list) -> None:
+    grid = [["Case nr.", "T-1"], ["År", 2026.0, 2027.0, 2028.0, 2029.0],
+            ["Engangsinvestering", *cells[0]], ["Gevinst", *cells[1]]]
+    (case, findings), = parse_sheet("f.xlsx", "Case 1", grid)[0]
+    got = [f.cell for f in findings if f.code == "year-column-empty"]
+    inputs = case.input_rows()
+    has_amounts = any(v for r in inputs for v in r.values)
+    want = [a1(1, c) for c in case.year_cols if has_amounts and all(grid[r.row][c] in ("", None) for r in inputs)]
+    assert got == want
+
+
+def test_header_cols_are_the_first_counted_and_total_columns() -> None:
+    for cells in (["År", 2026.0, "I alt", "Medregnes", "Total", "Indgår"], ["År", "Medregnes", 2026.0],
+                  ["År", 2026.0], ["År", "", NO_VALUE, "total", "I ALT", "tælles med"], []):
+        reader = _Reader("f.xlsx", "S", [cells], [], EVERYWHERE, None)
+
+        def plainly(names: tuple) -> int | None:
+            return next((c for c in range(1, len(cells)) if isinstance(cells[c], str)
+                         and normalise(cells[c]) in names), None)
+        assert reader.header_cols(0, 0) == (plainly(COUNTED_HEADER), plainly(TOTAL_HEADER))
+
+
+def test_what_rows_under_a_table_are() -> None:
+    labels = [alias for _, aliases in ROWS.values() for alias in aliases] + [label for label, _ in ROWS.values()]
+    labels += [label for label, _ in METADATA.values()] + ["Gevinst (lav)", "Anlæg (høj)", "Realiseret gevinst",
+                                                         "Heraf IT", "Årsværk", "Usikkerhed", "Opfølgning", "x"]
+    for label in labels:
+        key, field = row_key(label), METADATA_BY_ALIAS.get(normalise(label))
+        if key in ("companion", "realised"):
+            want = key
+        elif field in FOLLOW_UP_FIELDS:
+            want = None
+        else:
+            want = "end" if is_table_key(key) or field else None
+        assert _below_table(label) == want, label
+
+
+METADATA_CELLS = ["Case nr.", "Titel", "Enhed", "Periode", "Case nr", "Gevinst", "1.000 kr.", "  A-1 ", "", " ", None,
+                  NO_VALUE, 1.0, True, dt.date(2026, 1, 1)]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(METADATA_CELLS), max_size=4), max_size=6))
+def test_metadata_of_a_sheet_without_merges_is_read_as_value_col_reads_it(grid: list) -> None:
+    """Without merges the metadata reader takes the cell right of each label straight from the grid; with a merge
+    elsewhere it asks value_col() and value() for each: the same fields, cells and findings."""
+    texts = text_cells(grid)
+    got, want = [], []
+    for merges, out in (([], got), ([((99, 99), (99, 100))], want)):
+        reader = _Reader("f.xlsx", "S", grid, texts, EVERYWHERE, merges)
+        case = Case(file="f.xlsx", sheet="S", fields={}, field_cells={}, label_cells={})
+        reader.metadata(case, {0}, 0)
+        out += [repr(case.fields), case.field_cells, case.label_cells, reader.findings]
+    assert got == want
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", " ", "  Gevinst ", "Anlæg", "Heraf IT", NO_VALUE, None, 1.0, True]),
+                          st.sampled_from(["", "Gevinst", " Drift", "Heraf løn", NO_VALUE, 2.0, "Nettoresultat"])),
+                min_size=1, max_size=6), st.booleans())
+def test_table_row_labels_are_what_row_label_reads(labels: list, indented: bool) -> None:
+    """The table loop reads a row's label from the grid itself (one cell, or the cells before the years): the label
+    row_label() reads through value()."""
+    years = [2026.0, 2027.0]
+    header = ["År", "", *years] if indented else ["År", *years]
+    grid = [["Case nr.", "T-1"], header]
+    for first, second in labels:
+        grid.append([first, second, 1.0, 2.0] if indented else [second, 1.0, 2.0])
+    for case, _ in parse_sheet("f.xlsx", "S", grid)[0]:
+        reader = _Reader("f.xlsx", "S", grid, text_cells(grid), EVERYWHERE, None)
+        for row in [*case.costs, *case.gains, *case.subrows, *case.rows.values()]:
+            assert row.label == (reader.row_label(row.row, case.label_col, case.year_cols[0]) or "(uden tekst)")

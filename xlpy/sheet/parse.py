@@ -11,20 +11,19 @@ mean is validate.py's.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from bisect import bisect_left
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Sequence
 
 from ..cells import a1
 from ..findings import Finding, Plain, finding
+from .amounts import AmountReader
 from .labels import (
-    COUNTED_HEADER, COST_KEYS, DEFAULT_UNIT, METADATA_BY_ALIAS, NOT_CASE_SHEETS,
-    NOT_COUNTED, TOTAL_HEADER, is_table_key, is_table_label, metadata_label, normalise, row_key, row_label,
-    realised_kind, unit_in_text, unit_of_field,
+    COUNTED_HEADER, COST_KEYS, DEFAULT_UNIT, METADATA_BY_ALIAS, NOT_CASE_SHEETS, NOT_COUNTED, TOTAL_HEADER,
+    _row_key_of_text, is_table_key, normalise, row_key, row_label, realised_kind,
 )
+from .metadata import MetadataReader
 from .model import Case, Row, text_of
-from .numbers import english_reading, kind_name, parse_number_text
 from .readings import settle
 from .regions import EVERYWHERE, Region, Table, Texts, find_tables, header_years, split, table_labels, text_cells
 from ..read.zipguard import NoValue
@@ -33,9 +32,7 @@ Grid = Sequence[Sequence[Any]]
 Merges = Sequence[tuple[tuple[int, int], tuple[int, int]]]  # ((row, col), (row, col)) of merged ranges, 0-based
 
 SINGLE_ROWS = ("investment", "saving_total", "net", "cumulative")
-_ERROR_VALUE = re.compile(r"^#(?:REF!|VALUE!|DIV/0!|N/A|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!)$")
 UNLABELLED = "(uden tekst)"
-_READ_FROM_TEXT = ("number-as-text", "number-ambiguous")  # a number typed as text, read as the number it says
 FOLLOW_UP_FIELDS = ("follow_up_year", "deviation_reason")
 BELOW = 20  # rows under a table searched for its companion and realised rows
 _RECURRING_WORDS = tuple(normalise(w) for w in ("drift", "løbende", "årlig", "varig", "licens"))
@@ -45,8 +42,9 @@ def is_case_sheet_name(name: str) -> bool:
     return normalise(name) not in NOT_CASE_SHEETS
 
 
-class _Reader:
-    """Reads one case from its region of a sheet; collects findings as it goes."""
+class _Reader(MetadataReader, AmountReader):
+    """Reads one case from its region of a sheet; collects findings as it goes. Its metadata block and unit are read
+    as metadata.py says, its amount cells as amounts.py says, its year table here."""
 
     def __init__(self, file: str, sheet: str, grid: Grid, texts: Texts, region: Region, merges: Merges | None):
         self.file, self.sheet, self.grid, self.texts, self.region = file, sheet, grid, texts, region
@@ -68,166 +66,10 @@ class _Reader:
                 return cells[col]
         return ""
 
-    # --- metadata -----------------------------------------------------------------------------------------------
-    def metadata(self, case: Case, skip_rows: set[int], label_col: int) -> None:
-        for r, c, value, norm in self.texts:
-            name = METADATA_BY_ALIAS.get(norm)
-            if name is None or r in skip_rows or (c == label_col and is_table_label(value)):
-                continue
-            vc = self.value_col(r, c)
-            if name in case.label_cells:
-                other = self.value(r, vc)
-                if other not in ("", None) and text_of(other) != case.text(name):
-                    self.add("label-duplicate", a1(r, c), label=metadata_label(name), first=case.field_cells[name])
-                continue
-            case.label_cells[name] = a1(r, c)
-            case.field_cells[name] = a1(r, vc)
-            raw = self.value(r, vc)
-            case.fields[name] = raw.strip() if isinstance(raw, str) else raw
-
-    def value_col(self, row: int, col: int) -> int:
-        """The value of a label is in the first cell to its right, or right of the label's merged range. Where the
-        merges are not known (a live book, some formats), an empty cell right of the label is skipped when the cell
-        after it holds a value that is no label (what a label merged over two columns looks like)."""
-        end = self.merge_ends.get((row, col))
-        if end and end[0] >= row:
-            return end[1] + 1
-        if not self.merges_known and self.value(row, col + 1) in ("", None):
-            after = self.value(row, col + 2)
-            if after not in ("", None) and not (isinstance(after, str) and (
-                    METADATA_BY_ALIAS.get(normalise(after)) or row_key(after))):
-                return col + 2
-        return col + 1
-
-    def unit(self, case: Case, table_rows: list[Row]) -> None:
-        """The unit, from wherever the sheet states it: the Enhed field, the table's header cell, a title line above
-        the table, the row labels. Two that disagree are a fejl."""
-        stated: list[tuple[str, str, str]] = []  # (text, cell, unit)
-        raw = case.fields.get("unit")
-        if raw is not None and text_of(raw):
-            unit = unit_of_field(text_of(raw))
-            if unit is None:
-                self.add("unit-unknown", case.cell_of("unit"), value=text_of(raw))
-            else:
-                stated.append((text_of(raw), case.cell_of("unit") or "", unit))
-        if case.years:  # the header cell left of the years, and title lines up to three rows above the table
-            value_cells = set(case.field_cells.values())
-            first_col, top = max(self.region.left, case.label_col - 1), case.header_row - 3
-            # texts are in sheet order (text_cells), so the rows top..header_row are one slice of them
-            lo, hi = bisect_left(self.texts, (top,)), bisect_left(self.texts, (case.header_row + 1,))
-            for r, c, text, norm in self.texts[lo:hi]:
-                if c < first_col or METADATA_BY_ALIAS.get(norm):
-                    continue
-                if c >= (case.year_cols[0] if r == case.header_row else case.year_cols[-1] + 1):
-                    continue
-                unit = unit_in_text(text)
-                if unit and a1(r, c) not in value_cells:
-                    stated.append((text.strip(), a1(r, c), unit))
-        for row in table_rows:
-            unit = unit_in_text(row.label)
-            if unit:
-                stated.append((row.label, a1(row.row, case.label_col), unit))
-        if not stated:
-            if raw is None or not text_of(raw):
-                self.add("unit-missing", case.cell_of("unit") or a1(case.header_row, case.label_col))
-            return
-        case.unit = stated[0][2]
-        other = next((s for s in stated if s[2] != case.unit), None)
-        if other is not None:
-            first = stated[0]
-            self.add("unit-conflict", other[1], first=first[0], first_cell=first[1], second=other[0],
-                     second_cell=other[1], used=case.unit)
-            case.doubtful = True
-
-    # --- amounts ------------------------------------------------------------------------------------------------
-    def amount(self, raw: Any, row: int, col: int, blank: float | None) -> tuple[float | None, bool]:
-        """(value, readable). Blank cells give `blank`; unreadable ones (None, False) with a finding."""
-        if raw.__class__ is NoValue:  # a formula nobody calculated: unknown, not 0 (computed rows: nothing to check)
-            if blank is None:
-                return None, True
-            self.add("formula-no-value", a1(row, col))
-            return None, False
-        if raw is None or raw == "":
-            return blank, True
-        cell = a1(row, col)
-        if isinstance(raw, bool):
-            self.add("wrong-type-in-number", cell, kind=kind_name(raw))
-            return None, False
-        if isinstance(raw, (int, float)):
-            return float(raw), True
-        if isinstance(raw, (dt.date, dt.datetime, dt.time, dt.timedelta)):
-            self.add("wrong-type-in-number", cell, kind=kind_name(raw))
-            return None, False
-        text = str(raw)
-        if not text.strip():
-            return blank, True
-        if _ERROR_VALUE.match(text.strip()):
-            self.add("error-value", cell, value=text.strip())
-            return None, False
-        read = parse_number_text(text)
-        if read.kind == "number":
-            assert read.value is not None
-            if read.ambiguous:
-                self.add("number-ambiguous", cell, raw=text.strip(), value=Plain(read.value),
-                         other=Plain(english_reading(text)))
-            else:
-                self.add("number-as-text", cell, raw=text.strip(), value=Plain(read.value))
-            return read.value, True
-        if read.kind == "dash":
-            self.add("dash-as-zero", cell, raw=text.strip())
-            return 0.0, True
-        if read.kind == "range":
-            self.add("range-not-number", cell, raw=text.strip())
-            return None, False
-        self.add("text-in-number", cell, raw=text.strip()[:60])
-        return None, False
-
-    def amounts(self, r: int, label: str, year_cols: list[int], blank: float | None) -> tuple[list[float | None],
-                                                                                              list[int]]:
-        """A row's values by year and the indexes that could not be read. Numbers stored as text in several cells
-        of a row are one finding for the row."""
-        cells = self.grid[r] if r < len(self.grid) else []
-        width = len(cells)
-        values: list[float | None] = []
-        unreadable: list[int] = []
-        self.from_text = []
-        mark = len(self.findings)
-        for i, c in enumerate(year_cols):  # the common cells without a call to amount()
-            raw = cells[c] if c < width else ""
-            kind = raw.__class__
-            if kind is float:
-                values.append(raw)
-            elif kind is NoValue and blank is None:  # a computed row's formula nobody calculated: nothing to check
-                values.append(None)
-            elif kind is str and not raw:  # blank (NoValue, a subclass, is not this)
-                values.append(blank)
-            else:
-                before = len(self.findings)
-                value, readable = self.amount(raw, r, c, blank)
-                values.append(value)
-                if not readable:
-                    unreadable.append(i)
-                elif len(self.findings) > before and self.findings[-1].code in _READ_FROM_TEXT:
-                    self.from_text.append(i)
-        if len(self.findings) - mark < 2:
-            return values, unreadable  # fewer than two findings: no numbers-as-text to merge into one
-        as_text = [f for f in self.findings[mark:] if f.code == "number-as-text"]
-        if len(as_text) > 1:
-            first = as_text[0]
-            params = dict(first.params)
-            self.findings[mark:] = [f for f in self.findings[mark:] if f.code != "number-as-text"]
-            self.add("number-as-text-row", first.cell, label=label, count=Plain(len(as_text)), raw=params["raw"],
-                     value=params["value"])
-        return values, unreadable
-
     def row_label(self, r: int, label_col: int, first_year_col: int) -> str:
-        """The row's label: in the label column, or indented into a column before the years."""
-        if self.bounded:
-            cells = [self.value(r, c) for c in range(label_col, first_year_col)]
-        else:  # the sheet's one case: its row as it is, without a value() call per cell
-            row = self.grid[r] if r < len(self.grid) else ()
-            cells = row[label_col:first_year_col]
-        for value in cells:
+        """The row's label: in the label column, or indented into a column before the years. (For the sheet's one
+        case, table() and rows_below() read it from the grid themselves.)"""
+        for value in [self.value(r, c) for c in range(label_col, first_year_col)]:
             if isinstance(value, str) and value.strip():
                 return value.strip()
         return ""
@@ -242,33 +84,56 @@ class _Reader:
         if not years:
             self.add("years-missing", a1(max(table.first_row - 1, 0), label_col + 1))
             return []
-        for i in range(1, len(years)):  # a year is wrong on its own terms: neither after the one before nor in place
-            if years[i] != years[i - 1] + 1 and years[i] != years[0] + i:
-                self.add("years-not-consecutive", a1(table.header_row, year_cols[i]), after=Plain(years[i - 1]),
-                         year=Plain(years[i]))
-                case.doubtful = True  # amounts by year cannot be placed with confidence
+        if years != list(range(years[0], years[0] + len(years))):  # (consecutive years: each is years[0] + i)
+            for i in range(1, len(years)):  # a year is wrong on its own terms: neither after the one before nor in
+                # place
+                if years[i] != years[i - 1] + 1 and years[i] != years[0] + i:
+                    self.add("years-not-consecutive", a1(table.header_row, year_cols[i]), after=Plain(years[i - 1]),
+                             year=Plain(years[i]))
+                    case.doubtful = True  # amounts by year cannot be placed with confidence
         case.years, case.year_cols = years, year_cols
-        case.counted_col = self.header_col(table.header_row, label_col, COUNTED_HEADER)
-        case.total_col = self.header_col(table.header_row, label_col, TOTAL_HEADER)
+        case.counted_col, case.total_col = self.header_cols(table.header_row, label_col)
 
         read: list[Row] = []
         broken: set[int] = set()  # year indexes where a row read so far holds no amount (#REF!, text)
         section = None  # "cost", "gain", "after_cost_total", "end": where an unknown row stands
         parent: Row | None = None
+        grid, bounded, total_col, last_row = self.grid, self.bounded, case.total_col, table.last_row
+        first_year, last_year_col, n_years = year_cols[0], year_cols[-1], len(year_cols)
+        pick = itemgetter(*year_cols) if n_years > 1 else lambda cells: (cells[first_year],)
         r = table.header_row
         while True:
             r += 1
-            label = self.row_label(r, label_col, year_cols[0])
-            if r > table.last_row:  # rows right under the last known one still belong to the table: sub-rows, and
-                # unknown rows among the inputs (readings.py settles them)
-                trailing = row_key(label) if label else "blank"
-                if trailing not in ("sub", "companion", "realised") and not (
-                        trailing is None and section in ("cost", "gain")):
-                    break
-            has_values = _has_values(self.grid[r] if r < len(self.grid) else (), year_cols)
+            cells = grid[r] if r < len(grid) else ()
+            if bounded:
+                label = self.row_label(r, label_col, first_year)
+            elif first_year == label_col + 1:  # row_label() inlined for the sheet's one case, its label in one column
+                cell = cells[label_col] if label_col < len(cells) else ""
+                label = cell.strip() if isinstance(cell, str) else ""
+            else:  # row_label() inlined: the first text from the label column to the years
+                label = ""
+                for value in cells[label_col:first_year]:
+                    if isinstance(value, str) and value.strip():
+                        label = value.strip()
+                        break
+            key = _row_key_of_text(label) if label else None  # row_key(label)
+            # rows right under the last known one still belong to the table: sub-rows, and unknown rows among the
+            # inputs (readings.py settles them); a blank label ends it
+            if r > last_row and (not label or key not in _TRAILING and not (
+                    key is None and section in ("cost", "gain"))):
+                break
+            # the cells under the years, read once for both questions: does the row hold values, and which (a cell
+            # past the end of a short row is blank)
+            raw = pick(cells) if len(cells) > last_year_col else tuple(
+                cells[c] if c < len(cells) else "" for c in year_cols)
+            kinds = {*map(type, raw)}
+            if kinds == _ALL_FLOAT or kinds == _ALL_STR or kinds == _ALL_NO_VALUE:
+                has_values = any(raw)  # a value is a float other than ±0.0 (NaN is one) or a text other than "": what
+                # `not in _NOTHING` says of these types (NoValue equals "")
+            else:
+                has_values = any(v not in _NOTHING for v in raw)
             if not label and not has_values:
                 continue
-            key = row_key(label) if label else None
             label = label or UNLABELLED
             assumed = False
             if key is None:
@@ -298,21 +163,38 @@ class _Reader:
                 self.add("label-duplicate", a1(r, label_col), label=label, first=a1(case.rows[key].row, label_col))
                 continue
             is_input = key in COST_KEYS or key in ("saving", "sub")
-            mark = len(self.findings)
-            values, unreadable = self.amounts(r, label, year_cols, 0.0 if is_input else None)
-            if not is_input and unreadable:
-                self.carried_errors(mark, r, key, year_cols, unreadable, broken)
+            blank = 0.0 if is_input else None
+            from_text: Sequence[int] = ()
+            # what amounts() gives, without its call, for the rows most tables are made of: numbers as they are; a
+            # blank row; a computed row of formulas nobody calculated (nothing to check)
+            if kinds == _ALL_FLOAT:
+                values, unreadable = list(raw), ()
+            elif not has_values and (kinds == _ALL_STR or (kinds == _ALL_NO_VALUE and blank is None)):
+                values, unreadable = [blank] * n_years, ()
+            else:
+                mark = len(self.findings)
+                values, unreadable = self.amounts(r, label, year_cols, blank)
+                from_text = self.from_text
+                if not is_input and unreadable:
+                    self.carried_errors(mark, r, key, year_cols, unreadable, broken)
             if key != "sub":  # "Heraf" rows feed no formula
                 broken.update(unreadable)
-            row = Row(key, label, r, values, assumed=assumed, total=self.total(r, case.total_col))
-            if self.from_text:
-                row.from_text = tuple(self.from_text)
+            if total_col is None:
+                total = None
+            elif bounded:
+                total = self.total(r, total_col)
+            else:  # total() inlined: what the row's "I alt" cell shows, when it is a number
+                shown = cells[total_col] if total_col < len(cells) else ""
+                total = float(shown) if shown.__class__ in (float, int) else None
+            row = Row(key, label, r, values, True, assumed, total)  # counted, assumed, total: positional is faster
+            if from_text:
+                row.from_text = tuple(from_text)
             read.append(row)
             if key == "sub":
                 row.parent, row.counted = parent, False
                 case.subrows.append(row)
                 continue
-            if key in COST_KEYS or key == "saving":
+            if unreadable and (key in COST_KEYS or key == "saving"):
                 case.unreadable.update(unreadable)
             if key in COST_KEYS:
                 case.costs.append(row)
@@ -364,19 +246,23 @@ class _Reader:
     def rows_below(self, case: Case, start: int) -> None:
         """Companion and realised rows a few rows under the table (after a blank line or a heading such as
         "Usikkerhed" or "Opfølgning"), up to the next table or metadata label."""
+        grid, label_col, first_year = self.grid, case.label_col, case.year_cols[0]
         for r in range(start, min(start + BELOW, self.region.bottom, len(self.grid))):
-            label = self.row_label(r, case.label_col, case.year_cols[0])
+            if self.bounded:
+                label = self.row_label(r, label_col, first_year)
+            else:  # row_label() inlined, as in table()
+                label = ""
+                for value in grid[r][label_col:first_year]:
+                    if isinstance(value, str) and value.strip():
+                        label = value.strip()
+                        break
             if not label:
                 continue
-            key = row_key(label)
-            if key in ("companion", "realised"):
-                self.beside(case, r, label, key)
-                continue
-            field = METADATA_BY_ALIAS.get(normalise(label))
-            if field in FOLLOW_UP_FIELDS:
-                continue  # the Opfølgning block's fields; an Usikkerhed block may follow
-            if is_table_key(key) or field:
+            what = _below_table(label)
+            if what == "end":
                 return
+            if what is not None:
+                self.beside(case, r, label, what)
 
     def total(self, r: int, total_col: int | None) -> float | None:
         if total_col is None:
@@ -384,31 +270,54 @@ class _Reader:
         value = self.value(r, total_col)
         return float(value) if value.__class__ in (float, int) else None
 
-    def header_col(self, header_row: int, label_col: int, names: tuple[str, ...]) -> int | None:
+    def header_cols(self, header_row: int, label_col: int) -> tuple[int | None, int | None]:
+        """The "Medregnes" and the "I alt" column of the header row: the first cell right of the label column that
+        names each, or None."""
         cells = self.grid[header_row] if header_row < len(self.grid) else []
+        counted = total = None
         for c in range(label_col + 1, min(len(cells), self.region.right)):
-            if isinstance(cells[c], str) and normalise(cells[c]) in names:
-                return c
-        return None
+            if isinstance(cells[c], str) and cells[c]:
+                norm = normalise(cells[c])
+                if counted is None and norm in COUNTED_HEADER:
+                    counted = c
+                if total is None and norm in TOTAL_HEADER:
+                    total = c
+        return counted, total
 
     def empty_year_columns(self, case: Case) -> None:
         inputs = case.input_rows()
-        if not inputs or not case.has_amounts():
+        if not inputs:
+            return
+        # by year: does an input row hold an amount other than 0 (every row read here has one value per year)
+        filled = [any(column) for column in zip(*(r.values for r in inputs))]
+        if not any(filled):  # case.has_amounts()
             return  # a case with no amounts at all is one finding (no-yearly-figures), not one per year
+        if self.bounded:  # value() shows only the region's cells; amounts were read from the whole row
+            filled = [False] * len(filled)
         for i, c in enumerate(case.year_cols):
-            if all(self.value(r.row, c) in ("", None) for r in inputs):
+            # an amount other than 0 comes from a cell that is not blank (amount()): only other columns are looked at
+            if not filled[i] and all(self.value(r.row, c) in ("", None) for r in inputs):
                 self.add("year-column-empty", a1(case.header_row, c), year=Plain(case.years[i]))
 
 
+_TRAILING = ("sub", "companion", "realised")  # rows under a table's last known row that still belong to it
 _NOTHING = ("", None, 0.0)  # cells that do not make a row one with values (False == 0.0 is among them)
+# the cell types of a row of numbers; of a row of texts (blank: all ""); of a computed row nobody calculated
+_ALL_FLOAT, _ALL_STR, _ALL_NO_VALUE = frozenset({float}), frozenset({str}), frozenset({NoValue})
 
 
-def _has_values(cells: Sequence[Any], cols: list[int]) -> bool:
-    width = len(cells)
-    for c in cols:
-        if c < width and cells[c] not in _NOTHING:
-            return True
-    return False
+@lru_cache(maxsize=4096)  # the same few labels ("Usikkerhed", notes) under every table
+def _below_table(label: str) -> str | None:
+    """What a labelled row under a table is to rows_below(): "companion" or "realised" (a row read beside the table),
+    "end" (a table row or a metadata label: the next block), None (anything else, and the Opfølgning block's fields:
+    passed over)."""
+    key = row_key(label)
+    if key in ("companion", "realised"):
+        return key
+    field = METADATA_BY_ALIAS.get(normalise(label))
+    if field in FOLLOW_UP_FIELDS:
+        return None  # the Opfølgning block's fields; an Usikkerhed block may follow
+    return "end" if is_table_key(key) or field else None
 
 
 def _table_not_found(file: str, sheet: str, grid: Grid, texts: Texts, by_col: dict[int, list[int]],

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
+from operator import itemgetter
 from typing import Any, Sequence
 
 from .labels import (COUNTED_HEADER, METADATA_BY_ALIAS, TOTAL_HEADER, _normalise, is_table_label, normalise,
@@ -53,13 +54,18 @@ def _year_of_text(text: str) -> int | None:
     return None
 
 
+_COLUMNS = tuple(range(n) for n in range(1025))  # range(n) for the widths a sheet has, made once
+
+
 def text_cells(grid: Grid) -> Texts:
     """Every text cell of a grid, with its normalised form: the one pass over the grid that finds labels."""
     out = []
-    append, norm = out.append, _normalise
+    append, norm, ranges = out.append, _normalise, _COLUMNS
     for r, row in enumerate(grid):
-        # only the truthy cells, picked in C: most cells of a sheet are empty ("" is falsy, and so is NoValue)
-        for c in compress(range(len(row)), row):
+        # only the truthy cells, picked in C: most cells of a sheet are empty ("" is falsy, and so is NoValue); the
+        # column numbers from a range made once for each width
+        n = len(row)
+        for c in compress(ranges[n] if n < len(ranges) else range(n), row):
             value = row[c]
             if value.__class__ is str:
                 append((r, c, value, norm(value)))
@@ -101,6 +107,12 @@ def header_years(grid: Grid, row: int, label_col: int, right: int = 1 << 30) -> 
     out = []
     for c in range(label_col + 1, min(len(cells), right)):
         value = cells[c]
+        if value.__class__ is float:  # year_of of a float, inlined: a whole number from MIN_YEAR to MAX_YEAR
+            if value.is_integer() and MIN_YEAR <= value <= MAX_YEAR:
+                out.append((c, int(value)))
+            continue
+        if value.__class__ is str and not value:  # an empty cell: no year, no "I alt"
+            continue
         year = year_of(value)
         if year is not None:
             out.append((c, year))
@@ -112,10 +124,13 @@ def header_years(grid: Grid, row: int, label_col: int, right: int = 1 << 30) -> 
 def table_labels(texts: Texts) -> dict[int, list[int]]:
     """Column -> the rows of the labels in it that make a table (Engangsinvestering, Gevinst, …)."""
     by_col: dict[int, list[int]] = {}
-    for r, c, text, _ in texts:
-        if is_table_label(text):  # the same as is_table_key(label_key(text, norm)), in one remembered call
-            by_col.setdefault(c, []).append(r)
+    # is_table_label: the same as is_table_key(label_key(text, norm)), in one remembered call; asked in C of every text
+    for r, c, _, _ in compress(texts, map(is_table_label, map(_TEXT, texts))):
+        by_col.setdefault(c, []).append(r)
     return by_col
+
+
+_TEXT = itemgetter(2)  # a text cell's text
 
 
 def find_tables(grid: Grid, texts: Texts, by_col: dict[int, list[int]] | None = None) -> list[Table]:
@@ -131,17 +146,19 @@ def find_tables(grid: Grid, texts: Texts, by_col: dict[int, list[int]] | None = 
         start = previous = -1
         found: list[Table] = []
         for r in rows:
-            between = range(r - 1, max(previous, r - 1 - HEADER_SEARCH, -1), -1)
-            new_header = next((h for h in between if _is_header(grid, h, col)), None) if between else None
-            if new_header is not None and (header is None or new_header > previous):
-                if header is not None:
-                    found.append(Table(col, header, start, previous))
-                header, start = new_header, r
+            if r - 1 > previous:  # rows between the label before and this one (a label right under another has none)
+                # the nearest header row above r, up to HEADER_SEARCH rows and not past the label before
+                for h in range(r - 1, max(previous, r - 1 - HEADER_SEARCH, -1), -1):
+                    if _is_header(grid, h, col):
+                        if header is not None:
+                            found.append(Table(col, header, start, previous))
+                        header, start = h, r
+                        break
             previous = r
         if header is not None:
             found.append(Table(col, header, start, previous))
-        tables += [t for t in found if len(found) == 1 or _labelled_rows(rows, t) >= 2]
-    return sorted(tables, key=lambda t: (t.header_row, t.label_col))
+        tables += found if len(found) == 1 else [t for t in found if _labelled_rows(rows, t) >= 2]
+    return sorted(tables, key=lambda t: (t.header_row, t.label_col)) if len(tables) > 1 else tables
 
 
 def _labelled_rows(rows: list[int], t: Table) -> int:
@@ -160,16 +177,24 @@ def _is_header(grid: Grid, row: int, label_col: int) -> bool:
     label = cells[label_col] if label_col < len(cells) else ""
     if isinstance(label, str) and (is_table_label(label) or row_key(label) in _AMOUNT_ROWS):
         return False
-    years = len(header_years(grid, row, label_col))
-    if not years:
-        return False
-    others = 0  # numbers that are no year, up to the "I alt" column
+    # one pass for both counts: the years (header_years(grid, row, label_col)) and the numbers that are no year, each
+    # up to the first "I alt"/"Medregnes" cell (no such text reads as a year, so both counts stop at the same cell)
+    years = others = 0
     for value in cells[label_col + 1:]:
-        if (value.__class__ is float or value.__class__ is int) and year_of(value) is None:
+        if value.__class__ is float:  # year_of of a float, inlined
+            if value.is_integer() and MIN_YEAR <= value <= MAX_YEAR:
+                years += 1
+            else:
+                others += 1
+        elif value.__class__ is str and not value:  # an empty cell
+            continue
+        elif year_of(value) is not None:  # an int, a text such as "B2026", a date
+            years += 1
+        elif value.__class__ is int:
             others += 1
-        elif value.__class__ is str and normalise(value) in _END_OF_YEARS:
+        elif isinstance(value, str) and normalise(value) in _END_OF_YEARS:
             break
-    return years > others
+    return years > others  # (without years: never more than the others)
 
 
 def split(grid: Grid, texts: Texts, tables: list[Table]) -> list[Region] | None:
