@@ -300,10 +300,24 @@ def render_startup(s: dict) -> str:
     for name, title in (("validate", "`xlpy validate` (one workbook)"), ("ribbon", "`import xlpy.excel` (the ribbon's module)")):
         total, own = s[name + "_imports"]
         shown = ", ".join(f"{mod} {ms:.1f}" for ms, mod in own[:10])
-        lines.append(f"`python -X importtime`, {title}: {total:.0f} ms of imports; the modules taking most of it "
-                     f"themselves (ms): {shown}.")
+        by = ", ".join(f"{origin} {ms:.0f}" for origin, ms in import_origins(own).items())
+        lines.append(f"`python -X importtime`, {title}: {total:.0f} ms of imports ({by}); the modules taking most "
+                     f"of it themselves (ms): {shown}.")
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def import_origins(own: list[tuple[float, str]]) -> dict[str, float]:
+    """The imports' own times (ms) summed by where the modules come from: xlpy, the standard library, the rest."""
+    import sys as _sys
+
+    out: dict[str, float] = {"xlpy": 0.0, "standard library": 0.0, "other packages": 0.0}
+    for ms, module in own:
+        top = module.split(".")[0]
+        origin = "xlpy" if top == "xlpy" else "standard library" if top in _sys.stdlib_module_names else \
+            "other packages"
+        out[origin] += ms
+    return out
 
 
 def render(rows: list[dict]) -> str:
