@@ -725,6 +725,28 @@ def test_an_error_value_carried_by_the_formulas_below_it_is_one_fejl(tmp_path, f
     assert the_case(res).figures.complete == (first != "Gevinst")  # xlpy's figures come from the inputs
 
 
+def test_a_date_in_a_gain_of_a_budget_signed_sheet_is_one_fejl(tmp_path):
+    # The budget sign convention (gains and Besparelse i alt typed with minus), saved by Excel, and a date typed in
+    # Gevinst 2031: Excel's SUM counts it as its serial number (46.753 for 1 January 2028 … here 2031: 47.849), so
+    # Besparelse i alt 2031 shows 47.849 − 0 = a positive total in a row of negatives. That total is the formula's
+    # reading of the slip, no sign: the row is still read in the budget convention, and the date is the one fejl.
+    serial = (dt.date(2031, 1, 1) - dt.date(1899, 12, 30)).days
+    gains = [0, -300, -600, -800, -800, serial]
+    investment = [500, 300, 100, 100, 100, 100]
+    net = [i + g for i, g in zip(investment, gains)]
+    cumulative = [sum(net[:k + 1]) for k in range(6)]
+    overrides = {("Gevinst", 5): dt.date(2031, 1, 1)}
+    overrides.update({("Besparelse i alt", k): v for k, v in enumerate(gains)})
+    overrides.update({("Nettoresultat", k): v for k, v in enumerate(net)})
+    overrides.update({("Akk. nettoresultat", k): v for k, v in enumerate(cumulative)})
+    book = one_case(tmp_path / "budget_dato.xlsx", gain_sign=-1, overrides=overrides)
+    res = run(book)
+    assert fejl(res) == [("wrong-type-in-number", book.layout().cell("Gevinst", 5))], every(res)
+    assert with_code(res, "sign-budget-convention")
+    # read without 2031: saved 300 + 600 + 800 + 800 = 2.500, invested 1.200
+    assert_totals(the_case(res), BASE_INVESTMENT, 2_500_000)
+
+
 def test_an_error_in_a_computed_row_with_no_error_above_it_is_its_own_fejl(tmp_path):
     # #REF! in Gevinst 2028 (carried below it), and in Nettoresultat 2030 a broken formula of its own (carried into
     # Akk. 2030, which shows #REF! anyway from 2028): two fejl, at the two cells where they start.

@@ -2,8 +2,8 @@
 
 A department's workbook has been saved by Excel, so its totals (Investering i alt, Besparelse i alt, Nettoresultat,
 Akk. nettoresultat, the "I alt" column) hold what their formulas gave. When one input cell is wrong, those formulas
-carry it on: a number typed as text is left out by SUM (read as its number by +), an error value (#REF!) shows in every
-total that sums it. The slip is one mistake, so it is one finding, at its cell — never a trail of mismatches through
+carry it on: a number typed as text is left out by SUM (read as its number by +), words ("ca. 300") are left out by SUM
+and #VALUE! to +, a date counts as its serial number, an error value (#REF!) shows in every total that sums it. The slip is one mistake, so it is one finding, at its cell — never a trail of mismatches through
 the totals — and every other figure is still checked. Hypothesis varies what else departments vary: the unit and its
 decimals, how many rows and which names, a "Heraf" row, where the labels stand, how the years are written, an "I alt"
 column, the budget sign convention, whether the totals sum with SUM or with +, and which cell slips how.
@@ -23,7 +23,7 @@ from habits import GAIN, ONE_OFF, RECURRING, SUB, TOTAL_LABELS, CaseSpec, Line, 
 from xlpy.portfolio.pipeline import check_files
 
 IN_CI = bool(os.environ.get("CI"))
-EXAMPLES = 150 if IN_CI else 60
+EXAMPLES = int(os.environ.get("XLPY_SAVED_EXAMPLES", "150" if IN_CI else "60"))  # CI: the same 150 every run
 
 UNITS = {  # unit -> (kr. per unit, decimals typed, smallest and largest amount in the unit: 20.000 kr. to 3 mio. kr.)
     "kr.": (1, (0,), (20_000, 3_000_000)),
@@ -82,16 +82,26 @@ def saved_cases(draw):
     if slipped.values[i] == 0:
         slipped.values[i] = amount()
     sign = draw(st.sampled_from([1, 1, -1]))  # -1: the budget sign convention (gains typed with minus)
+    gain = next(line for line in lines if line.kind == GAIN)
+    if sign < 0 and not gain.values[(i + 1) % n]:  # a gain besides the slip shows how the sheet is signed
+        gain.values[(i + 1) % n] = amount()
     signed = lambda line: -1 if sign < 0 and line.label in in_gains else 1  # noqa: E731
-    kind = draw(st.sampled_from(["text", "text", "error"]))
-    typed = danish(signed(slipped) * slipped.values[i]) if kind == "text" else draw(st.sampled_from(ERRORS))
+    kind = draw(st.sampled_from(["text", "text", "error", "words", "date"]))
+    typed = {"text": lambda: danish(signed(slipped) * slipped.values[i]), "error": lambda: draw(st.sampled_from(ERRORS)),
+             "words": lambda: draw(st.sampled_from(["ca. 300", "ikke kendt", "se note", "?"])),
+             "date": lambda: dt.date(years[i], draw(st.integers(1, 12)), 1)}[kind]()
     adds_text = draw(st.booleans())  # the totals written as B21+B22 (text read as its number) or SUM (text left out)
 
     def cell(line: Line, y: int):
-        """What a total formula takes from this input cell: its number, 0 (SUM skips text) or the error."""
+        """What a total formula takes from this input cell, as Excel computes: a number typed as text is its number
+        to + and nothing to SUM; words are #VALUE! to + and nothing to SUM; a date is its serial number to both."""
         if line is slipped and y == i:
             if kind == "error":
                 return typed
+            if kind == "date":
+                return (typed - dt.date(1899, 12, 30)).days
+            if kind == "words":
+                return "#VALUE!" if adds_text else 0
             return signed(line) * line.values[y] if adds_text else 0
         return signed(line) * line.values[y]
 
@@ -143,8 +153,9 @@ def test_one_slip_in_a_saved_workbook_is_one_finding_at_the_slip(tmp_path: Path,
     res = check_files([book.path])
     at = book.layout().cell(label, i)
     found = serious(res)
-    if kind == "error":
-        assert found == [("error-value", at)], (found, spec)
+    if kind != "text":  # an amount that cannot be read: one fejl, the case incomplete
+        code = {"error": "error-value", "words": "text-in-number", "date": "wrong-type-in-number"}[kind]
+        assert found == [(code, at)], (found, spec)
         assert not res.cases[0].figures.complete
         return
     assert len(found) == 1 and found[0][1] == at and found[0][0] in ("number-as-text", "number-ambiguous"), \

@@ -45,7 +45,8 @@ def signs(case: Case, add: Add) -> None:
             if sub.parent is not None and sub.parent in gains:
                 _negate(sub)
         total = case.rows.get("saving_total")
-        if total is not None and all(v is None or v <= 0 for v in total.values):
+        slips = case.unreadable | case.years_from_text()  # what the sheet's formulas made of a slip tells no sign
+        if total is not None and all(v is None or v <= 0 or i in slips for i, v in enumerate(total.values)):
             _negate(total)
         _settle_net_sign(case)
         add("sign-budget-convention", first[0].cell(first[1], case.year_cols))
