@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from habits import GAIN, ONE_OFF, RECURRING, SUB, TOTAL_LABELS, CaseSpec, Line, danish, write_book, write_lister
+from habits import (
+    GAIN, ONE_OFF, RECURRING, SUB, TOTAL_LABELS, CaseSpec, Line, danish, stacked, write_book, write_lister,
+)
 from xlpy.portfolio.pipeline import check_files
 
 IN_CI = bool(os.environ.get("CI"))
@@ -47,8 +50,9 @@ def year_headers(style: str, years: list[int]) -> list:
 
 
 @st.composite
-def saved_cases(draw):
-    """(spec, slip): a case sheet as Excel saved it, and the slipped cell as (label, year index, kind)."""
+def saved_cases(draw, slip: bool = True):
+    """(spec, slip, kr. per unit): a case sheet as Excel saved it, and the slipped cell as (label, year index, kind)
+    (kind "none" when `slip` is false: every input typed as a number)."""
     unit = draw(st.sampled_from(sorted(UNITS)))
     factor, decimal_choices, (low, high) = UNITS[unit]
     decimals = draw(st.sampled_from(decimal_choices))
@@ -86,8 +90,8 @@ def saved_cases(draw):
     if sign < 0 and not gain.values[(i + 1) % n]:  # a gain besides the slip shows how the sheet is signed
         gain.values[(i + 1) % n] = amount()
     signed = lambda line: -1 if sign < 0 and line.label in in_gains else 1  # noqa: E731
-    kind = draw(st.sampled_from(["text", "text", "error", "words", "date"]))
-    typed = {"text": lambda: danish(signed(slipped) * slipped.values[i]), "error": lambda: draw(st.sampled_from(ERRORS)),
+    kind = draw(st.sampled_from(["text", "text", "error", "words", "date"])) if slip else "none"
+    typed = None if kind == "none" else {"text": lambda: danish(signed(slipped) * slipped.values[i]), "error": lambda: draw(st.sampled_from(ERRORS)),
              "words": lambda: draw(st.sampled_from(["ca. 300", "ikke kendt", "se note", "?"])),
              "date": lambda: dt.date(years[i], draw(st.integers(1, 12)), 1)}[kind]()
     adds_text = draw(st.booleans())  # the totals written as B21+B22 (text read as its number) or SUM (text left out)
@@ -95,7 +99,7 @@ def saved_cases(draw):
     def cell(line: Line, y: int):
         """What a total formula takes from this input cell, as Excel computes: a number typed as text is its number
         to + and nothing to SUM; words are #VALUE! to + and nothing to SUM; a date is its serial number to both."""
-        if line is slipped and y == i:
+        if line is slipped and y == i and kind != "none":
             if kind == "error":
                 return typed
             if kind == "date":
@@ -109,7 +113,7 @@ def saved_cases(draw):
         errors = [v for v in values if isinstance(v, str)]
         return errors[0] if errors else round(sum(values), 9)
 
-    shown: dict[tuple[str, int], object] = {(slipped.label, i): typed}
+    shown: dict[tuple[str, int], object] = {(slipped.label, i): typed} if slip else {}
     investment = [total([cell(line, y) for line in inputs if line.kind != GAIN]) for y in range(n)]
     saving = [total([cell(line, y) for line in inputs if line.kind == GAIN]) for y in range(n)]
     # net: gains − investment; in the budget convention investment + (negative) gains, a saving shown negative
@@ -166,3 +170,26 @@ def test_one_slip_in_a_saved_workbook_is_one_finding_at_the_slip(tmp_path: Path,
         saving = sum(v for line in spec.lines if line.kind == GAIN for v in line.values)
         assert abs(f.total_investment - investment * factor) < 0.01, (f.total_investment, investment, spec)
         assert abs(f.total_saving - saving * factor) < 0.01, (f.total_saving, saving, spec)
+
+
+SLIP_CODES = {"error": ("error-value",), "words": ("text-in-number",), "date": ("wrong-type-in-number",),
+              "text": ("number-as-text", "number-ambiguous")}
+
+
+@settings(max_examples=max(EXAMPLES // 2, 20), deadline=None, database=None, derandomize=IN_CI,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(saved_cases(), saved_cases(slip=False), st.booleans())
+def test_one_slip_in_one_of_two_stacked_cases_is_one_finding(tmp_path: Path, slipped, clean, slipped_first):
+    """Two cases one under the other on a sheet (the department's label column), one of them with a slip: the other
+    case's totals are no business of the slip, and the slip is still one finding at its cell."""
+    (a, (label, i, kind), _), (b, _, _) = slipped, clean
+    a = replace(a, case_nr="1", title="Velfærdsteknologi i hjemmeplejen")
+    b = replace(b, case_nr="2", title="Digital skoleadministration", label_col=a.label_col,
+                merged_labels=a.merged_labels)
+    book = write_book(tmp_path / "to_cases.xlsx", [("Case 1", stacked([a, b] if slipped_first else [b, a])),
+                                                    ("Lister", write_lister)])
+    res = check_files([book.path])
+    found = serious(res)
+    assert len(found) == 1 and found[0][0] in SLIP_CODES[kind], (found, a, b)
+    assert found[0][1] == book.layouts["1"].cell(label, i), (found, a, b)
+    assert sorted(r.case.case_nr for r in res.cases) == ["1", "2"]
