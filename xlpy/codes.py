@@ -115,8 +115,10 @@ CODES: tuple[tuple[str, str, str, str], ...] = (
 
     # --- amounts ----------------------------------------------------------------------------------------------------
     ("number-as-text", WARNING,
-     "Tallet er gemt som tekst: \u00bb{raw}\u00ab læses som {value}. Indtast det som et tal.",
-     "The number is stored as text: \u00bb{raw}\u00ab is read as {value}. Enter it as a number."),
+     "Tallet er gemt som tekst: \u00bb{raw}\u00ab læses som {value}. Excels SUM springer tekst over, så arkets "
+     "egne summer kan vise mindre. Indtast det som et tal.",
+     "The number is stored as text: \u00bb{raw}\u00ab is read as {value}. Excel's SUM skips text, so the sheet's "
+     "own totals may show less. Enter it as a number."),
     ("number-ambiguous", ERROR,
      "\u00bb{raw}\u00ab kan læses både som {value} (dansk) og {other} (engelsk); {value} bruges. Indtast tallet som et tal.",
      "\u00bb{raw}\u00ab can be read as {value} (Danish) or {other} (English); {value} is used. Enter it as a number."),
@@ -202,10 +204,10 @@ CODES: tuple[tuple[str, str, str, str], ...] = (
      "The row \u00bb{label}\u00ab is not an amount in kroner (e.g. full-time equivalents or a count) and is "
      "left out of the computation."),
     ("number-as-text-row", WARNING,
-     "Rækken »{label}« har {count} tal gemt som tekst (fx »{raw}« → {value}); de læses som tal. Indtast dem "
-     "som tal.",
+     "Rækken »{label}« har {count} tal gemt som tekst (fx »{raw}« → {value}); de læses som tal. Excels SUM "
+     "springer tekst over, så arkets egne summer kan vise mindre. Indtast dem som tal.",
      "The row \u00bb{label}\u00ab has {count} numbers stored as text (e.g. \u00bb{raw}\u00ab → {value}); they are "
-     "read as numbers. Enter them as numbers."),
+     "read as numbers. Excel's SUM skips text, so the sheet's own totals may show less. Enter them as numbers."),
     ("error-value", ERROR,
      "Cellen viser fejlværdien {value}, så beløbet kendes ikke. Casen beregnes uden denne værdi.",
      "The cell shows the error value {value}, so the amount is not known. The case is computed without it."),
