@@ -309,12 +309,10 @@ def render_startup(s: dict) -> str:
 
 def import_origins(own: list[tuple[float, str]]) -> dict[str, float]:
     """The imports' own times (ms) summed by where the modules come from: xlpy, the standard library, the rest."""
-    import sys as _sys
-
     out: dict[str, float] = {"xlpy": 0.0, "standard library": 0.0, "other packages": 0.0}
     for ms, module in own:
         top = module.split(".")[0]
-        origin = "xlpy" if top == "xlpy" else "standard library" if top in _sys.stdlib_module_names else \
+        origin = "xlpy" if top == "xlpy" else "standard library" if top in sys.stdlib_module_names else \
             "other packages"
         out[origin] += ms
     return out

@@ -24,16 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import PROTOTYPES, _path, write_copy  # noqa: E402
+from xlpy.cells import split_a1  # noqa: E402
+from xlpy.read.zipguard import _sheet_names_by_part  # noqa: E402
 
 # A formula cell as xlpy's writer (XlsxWriter) leaves it: address, attributes, formula, empty value.
 _UNCACHED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*)><f>([^<]*)</f><v></v></c>')
-
-
-def _index(letters: bytes, digits: bytes) -> tuple[int, int]:
-    col = 0
-    for ch in letters:
-        col = col * 26 + ch - 64
-    return int(digits) - 1, col - 1
 
 
 def _cached(value: object) -> tuple[bytes, bytes] | None:
@@ -53,7 +48,7 @@ def _cached(value: object) -> tuple[bytes, bytes] | None:
 def with_results(xml: bytes, grid: list[list[object]]) -> bytes:
     """A sheet's XML with each uncached formula's result (from `grid`, the recalculated sheet) stored."""
     def store(m: re.Match[bytes]) -> bytes:
-        r, c = _index(m.group(1), m.group(2))
+        r, c = split_a1((m.group(1) + m.group(2)).decode())
         value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
         cached = _cached(value)
         if cached is None:
@@ -65,27 +60,13 @@ def with_results(xml: bytes, grid: list[list[object]]) -> bytes:
     return _UNCACHED.sub(store, xml)
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> its part, from workbook.xml and its relationships."""
-    from xml.etree import ElementTree as ET
-
-    rels = {r.get("Id"): r.get("Target", "") for r in ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))}
-    out = {}
-    for el in ET.fromstring(zf.read("xl/workbook.xml")).iter():
-        if el.tag.endswith("}sheet"):
-            rid = next(v for k, v in el.attrib.items() if k.endswith("}id"))
-            target = rels[rid]
-            out[el.get("name")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return out
-
-
 def save_as_excel(src: Path, recalculated: Path, dst: Path) -> None:
     """`src` with its formulas' results taken from `recalculated` (the same workbook after LibreOffice)."""
     import python_calamine as pc
 
     book = pc.CalamineWorkbook.from_path(str(recalculated))
     with zipfile.ZipFile(src) as zin:
-        parts = {part: name for name, part in _sheet_parts(zin).items()}
+        parts = _sheet_names_by_part(zin, src.read_bytes())  # part -> sheet name
         tmp = dst.with_name(f".{dst.name}.tmp")
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
             for info in zin.infolist():

@@ -234,6 +234,24 @@ class Layout:
         return f"{get_column_letter(self.total_col)}{self.rows[label]}"
 
 
+def year_headers(style: str, years: list[int]) -> list:
+    """Year header cells as departments type them: numbers, text, "2026*", "B2026 BO1 2027 …" (with or without a
+    space), "Budget 2026 Overslagsår 2027 …", or dates shown as years."""
+    if style == "numbers":
+        return list(years)
+    if style == "text":
+        return [str(y) for y in years]
+    if style == "star":
+        return [f"{y}*" for y in years]
+    if style == "budget":
+        return [f"B{years[0]}"] + [f"BO{k} {y}" for k, y in enumerate(years[1:], start=1)]
+    if style == "budget spaced":
+        return [f"B {years[0]}"] + [f"BO{k} {y}" for k, y in enumerate(years[1:], start=1)]
+    if style == "words":
+        return [f"Budget {years[0]}"] + [f"Overslagsår {y}" for y in years[1:]]
+    return [dt.date(y, 1, 1) for y in years]  # dates formatted "yyyy"
+
+
 def danish(v: float) -> str:
     """A number as a Danish department types it as text: 1561 -> "1.561", -0.45 -> "-0,45"."""
     sign = "-" if v < 0 else ""

@@ -237,7 +237,7 @@ def test_table_rows_are_read_as_amounts_reads_them(cells: list, between: str, to
     broken: set[int] = set()  # as the table reads: an error a computed row carries from a row above is no finding
     for r, row in sorted(read.items()):  # in sheet order, as the table is read
         mark = len(plain.findings)
-        values, unreadable = plain.amounts(r, row.label, year_cols, None if row.key == "net" else 0.0)
+        values, unreadable, _ = plain.amounts(r, row.label, year_cols, None if row.key == "net" else 0.0)
         if row.key == "net" and unreadable:
             plain.carried_errors(mark, r, row.key, year_cols, unreadable, broken)
         if row.key != "sub":

@@ -25,7 +25,6 @@ assertion message and kept by pytest. `pytest --hypothesis-show-statistics` show
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import itertools
 import json
@@ -40,7 +39,7 @@ from hypothesis import HealthCheck, Phase, event, given, settings, strategies as
 
 from habits import (
     COUNT, GAIN, ONE_OFF, OTHER, RECURRING, SUB, CaseSpec, Line, overview_spec, stacked, template_spec, write_book,
-    write_lister, write_vejledning,
+    write_lister, write_vejledning, year_headers,
 )
 from xlpy.cli import main
 
@@ -87,22 +86,6 @@ class Style:
     one_off_names: list[str]
     recurring_names: list[str]
     gain_names: list[str]
-
-
-def year_headers(style: str, years: list[int]) -> list:
-    if style == "numbers":
-        return list(years)
-    if style == "text":
-        return [str(y) for y in years]
-    if style == "star":
-        return [f"{y}*" for y in years]
-    if style == "budget":
-        return [f"B{years[0]}"] + [f"BO{k} {y}" for k, y in enumerate(years[1:], start=1)]
-    if style == "budget spaced":
-        return [f"B {years[0]}"] + [f"BO{k} {y}" for k, y in enumerate(years[1:], start=1)]
-    if style == "words":
-        return [f"Budget {years[0]}"] + [f"Overslagsår {y}" for y in years[1:]]
-    return [dt.date(y, 1, 1) for y in years]  # dates formatted "yyyy"
 
 
 def period_text(style: str, first: int, last: int) -> str:

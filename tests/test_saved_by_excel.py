@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from habits import (
     GAIN, ONE_OFF, RECURRING, SUB, TOTAL_LABELS, CaseSpec, Line, danish, stacked, write_book, write_lister,
+    year_headers,
 )
 from xlpy.portfolio.pipeline import check_files
 
@@ -37,16 +38,6 @@ ERRORS = ("#REF!", "#VALUE!", "#N/A", "#DIV/0!")
 NAMES = {ONE_OFF: ["Engangsinvestering", "Anlæg", "Implementeringsomkostninger"],
          RECURRING: ["Varig investering", "Drift", "Driftsudgifter"],
          GAIN: ["Gevinst", "Besparelse", "Merindtægt", "Mindreudgift"]}
-
-
-def year_headers(style: str, years: list[int]) -> list:
-    if style == "text":
-        return [str(y) for y in years]
-    if style == "budget":
-        return [f"B{years[0]}"] + [f"BO{k} {y}" for k, y in enumerate(years[1:], start=1)]
-    if style == "dates":
-        return [dt.date(y, 1, 1) for y in years]
-    return list(years)
 
 
 @st.composite

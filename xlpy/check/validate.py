@@ -159,17 +159,17 @@ def _silent(row: Row, step: float) -> float:
     return tolerance(row) if 10.0 ** -decimals(row.values) > step else EXACT
 
 
-def _compare(case: Case, key: str, expected: Sequence[float], how: str, step: float,
-             skip: set[int] | frozenset[int] = frozenset()) -> list[Finding]:
+def _compare(case: Case, key: str, expected: Sequence[float], how: str, step: float) -> list[Finding]:
     row = case.rows.get(key)
     if row is None or key in case.unchecked:
         return []
     out = []
+    skip = case.formulas_read_text(row)
     silent = _silent(row, step)
     step = min(step, 10.0 ** -decimals(row.values) + EXACT)  # 679,5 for 680 is no rounding of whole numbers
     for i, shown in enumerate(row.values):
-        if shown is None or i in case.unreadable or (i in skip and i not in row.from_text):
-            continue  # (a value typed as text is typed by hand, not a formula's reading of an input's text)
+        if shown is None or i in case.unreadable or i in skip:
+            continue
         diff = abs(shown - expected[i])
         if diff <= silent:
             continue
@@ -179,17 +179,15 @@ def _compare(case: Case, key: str, expected: Sequence[float], how: str, step: fl
     return out
 
 
-def _net_inverted(case: Case, expected: Sequence[float], step: float,
-                  skip: set[int] | frozenset[int] = frozenset()) -> int | None:
+def _net_inverted(case: Case, expected: Sequence[float], step: float) -> int | None:
     """The first year index showing the flip, when the net row is the recomputation with its sign flipped."""
     row = case.rows.get("net")
     if row is None or "net" in case.unchecked:
         return None
     checked, first_flip = 0, None
+    skip = case.formulas_read_text(row)
     for i, shown in enumerate(row.values):
-        if shown is None or i in case.unreadable or (i in skip and i not in row.from_text):
-            continue
-        if abs(expected[i]) <= step:
+        if shown is None or i in case.unreadable or i in skip or abs(expected[i]) <= step:
             continue
         if abs(shown + expected[i]) > step:
             return None
@@ -250,23 +248,22 @@ def validate_computed(case: Case) -> list[Finding]:
     out: list[Finding] = []
     labels = [r.label for r in case.cost_rows() if r.counted] or [case.label_of("one_off")]
     gains_how = " + ".join(g.label for g in case.gains if g.counted) or case.label_of("saving_total")
-    as_text = case.years_from_text()
-    out += _compare(case, "investment", investment, " + ".join(labels), step, as_text)
-    out += _compare(case, "saving_total", saving, gains_how, step, as_text)
+    out += _compare(case, "investment", investment, " + ".join(labels), step)
+    out += _compare(case, "saving_total", saving, gains_how, step)
 
     net_row = case.rows.get("net")
-    flipped = _net_inverted(case, net, step, as_text)
+    flipped = _net_inverted(case, net, step)
     if net_row is not None and flipped is not None:
         out.append(finding("net-sign-inverted", case.file, case.sheet, net_row.cell(flipped, case.year_cols),
                            label=net_row.label, year=Plain(case.years[flipped]), shown=net_row.values[flipped],
                            computed=net[flipped]))
     else:
-        out += _compare(case, "net", net, f"{gains_how} − {case.label_of('investment')}", step, as_text)
+        out += _compare(case, "net", net, f"{gains_how} − {case.label_of('investment')}", step)
 
     if "cumulative" in case.rows and "cumulative" not in case.unchecked:
         cum_row = case.rows["cumulative"]
-        readable = [None if i in case.unreadable or (i in as_text and i not in cum_row.from_text) else v
-                    for i, v in enumerate(net)]
+        skip = case.unreadable | case.formulas_read_text(cum_row)
+        readable = [None if i in skip else v for i, v in enumerate(net)]
         references: list[list[float | None]] = [readable]
         if net_row is not None and flipped is None:
             references.insert(0, [s if s is not None else readable[i] for i, s in enumerate(net_row.values)])

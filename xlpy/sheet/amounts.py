@@ -24,7 +24,6 @@ class AmountReader:
     grid: Grid
     findings: list[Finding]
     add: Callable[..., None]  # add(code, cell, **params): a finding
-    from_text: list[int]  # of the last row amounts() read: the year indexes read from text (a number typed as text)
 
     def amount(self, raw: Any, row: int, col: int, blank: float | None) -> tuple[float | None, bool]:
         """(value, readable). Blank cells give `blank`; unreadable ones (None, False) with a finding."""
@@ -68,15 +67,15 @@ class AmountReader:
         self.add("text-in-number", cell, raw=text.strip()[:60])
         return None, False
 
-    def amounts(self, r: int, label: str, year_cols: list[int], blank: float | None) -> tuple[list[float | None],
-                                                                                              list[int]]:
-        """A row's values by year and the indexes that could not be read. Numbers stored as text in several cells
-        of a row are one finding for the row."""
+    def amounts(self, r: int, label: str, year_cols: list[int],
+                blank: float | None) -> tuple[list[float | None], list[int], list[int]]:
+        """A row's values by year, the indexes that could not be read and those read from a number typed as text.
+        Numbers stored as text in several cells of a row are one finding for the row."""
         cells = self.grid[r] if r < len(self.grid) else []
         width = len(cells)
         values: list[float | None] = []
         unreadable: list[int] = []
-        self.from_text = []
+        from_text: list[int] = []
         mark = len(self.findings)
         for i, c in enumerate(year_cols):  # the common cells without a call to amount()
             raw = cells[c] if c < width else ""
@@ -94,9 +93,9 @@ class AmountReader:
                 if not readable:
                     unreadable.append(i)
                 elif len(self.findings) > before and self.findings[-1].code in _READ_FROM_TEXT:
-                    self.from_text.append(i)
+                    from_text.append(i)
         if len(self.findings) - mark < 2:
-            return values, unreadable  # fewer than two findings: no numbers-as-text to merge into one
+            return values, unreadable, from_text  # fewer than two findings: no numbers-as-text to merge
         as_text = [f for f in self.findings[mark:] if f.code == "number-as-text"]
         if len(as_text) > 1:
             first = as_text[0]
@@ -104,4 +103,4 @@ class AmountReader:
             self.findings[mark:] = [f for f in self.findings[mark:] if f.code != "number-as-text"]
             self.add("number-as-text-row", first.cell, label=label, count=Plain(len(as_text)), raw=params["raw"],
                      value=params["value"])
-        return values, unreadable
+        return values, unreadable, from_text

@@ -96,10 +96,14 @@ class Case:
                        unreadable=frozenset(self.unreadable))
 
     def years_from_text(self) -> set[int]:
-        """Year indexes where an investment or gain was typed as text. There the workbook's own formulas read the
-        cell their own way (Excel's SUM skips it), so a computed row's number in that year is not compared with
-        xlpy's figure (one typed as text is: typed by hand): the text cell's finding is the one finding."""
+        """Year indexes where an investment or gain was typed as text."""
         return {i for row in (*self.cost_rows(), *self.gains) for i in row.from_text}
+
+    def formulas_read_text(self, row: Row) -> set[int]:
+        """Year indexes where `row` (a computed row) shows what the workbook's own formulas made of an investment or
+        gain typed as text (Excel's SUM skips it): not compared with xlpy's figures, since the text cell's finding is
+        the one finding. A value the row itself has typed as text is typed by hand, and is compared."""
+        return self.years_from_text().difference(row.from_text)
 
     def cost_rows(self) -> list[Row]:
         """Every investment row; for a case built by hand, its one_off and recurring rows."""

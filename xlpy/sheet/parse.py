@@ -52,7 +52,6 @@ class _Reader(MetadataReader, AmountReader):
         self.merges_known = merges is not None
         self.bounded = region is not EVERYWHERE
         self.findings: list[Finding] = []
-        self.from_text: list[int] = []  # of the last row amounts() read: the year indexes read from text
 
     def add(self, code: str, cell: str | None = None, **params: Any) -> None:
         self.findings.append(finding(code, self.file, self.sheet, cell, **params))
@@ -173,8 +172,7 @@ class _Reader(MetadataReader, AmountReader):
                 values, unreadable = [blank] * n_years, ()
             else:
                 mark = len(self.findings)
-                values, unreadable = self.amounts(r, label, year_cols, blank)
-                from_text = self.from_text
+                values, unreadable, from_text = self.amounts(r, label, year_cols, blank)
                 if not is_input and unreadable:
                     self.carried_errors(mark, r, key, year_cols, unreadable, broken)
             if key != "sub":  # "Heraf" rows feed no formula
@@ -240,7 +238,7 @@ class _Reader(MetadataReader, AmountReader):
         """A low/high companion or a realised row: read (blank cells stay None: a realised figure not yet known, or
         an estimate the same as the base)."""
         realised = key == "realised"
-        values, _ = self.amounts(r, label, case.year_cols, None)
+        values, _, _ = self.amounts(r, label, case.year_cols, None)
         case.beside.append(Row(realised_kind(label) if realised else key, label, r, values, counted=False))
 
     def rows_below(self, case: Case, start: int) -> None:

@@ -138,9 +138,9 @@ def _agrees(case: Case, key: str, expected: Sequence[float]) -> int | None:
     compared = False
     exact, rounded = tolerance(row), max(tolerance(row), input_step(case))
     worst = EXACT
-    as_text = case.years_from_text()
+    skip = case.formulas_read_text(row)
     for i, shown in enumerate(row.values):
-        if shown is None or i in case.unreadable or (i in as_text and i not in row.from_text):
+        if shown is None or i in case.unreadable or i in skip:
             continue
         compared = True
         diff = abs(shown - expected[i])
